@@ -1,0 +1,79 @@
+//! Wall-clock time, injectable.
+//!
+//! Expiry is decided on the wall clock (R1: `expires_at` against the local clock). Tests need
+//! to move that clock without waiting, and the scheduler's tests need it to advance with
+//! tokio's paused clock, so the engine never calls `Utc::now()` directly.
+
+use std::fmt::Debug;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, Utc};
+
+/// A source of wall-clock time.
+pub trait Clock: Send + Sync + Debug + 'static {
+    /// Milliseconds since the Unix epoch.
+    fn unix_millis(&self) -> i64;
+
+    /// The current instant as a UTC date.
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(self.unix_millis()).unwrap_or_default()
+    }
+}
+
+/// The operating system's clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn unix_millis(&self) -> i64 {
+        // Straight from SystemTime: this sits on the get_sync hot path.
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(since) => since.as_millis() as i64,
+            Err(before) => -(before.duration().as_millis() as i64),
+        }
+    }
+}
+
+/// A clock that moves only when told to: for tests and previews.
+///
+/// ```
+/// use sessionkit::{Clock, ManualClock};
+/// let clock = ManualClock::at_millis(1_000);
+/// clock.advance_millis(500);
+/// assert_eq!(clock.unix_millis(), 1_500);
+/// ```
+#[derive(Debug, Default)]
+pub struct ManualClock {
+    millis: AtomicI64,
+}
+
+impl ManualClock {
+    /// A clock stopped at `millis` since the Unix epoch.
+    pub fn at_millis(millis: i64) -> Self {
+        Self {
+            millis: AtomicI64::new(millis),
+        }
+    }
+
+    /// A clock stopped at `instant`.
+    pub fn at(instant: DateTime<Utc>) -> Self {
+        Self::at_millis(instant.timestamp_millis())
+    }
+
+    /// Moves the clock forward.
+    pub fn advance_millis(&self, millis: i64) {
+        self.millis.fetch_add(millis, Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, instant: DateTime<Utc>) {
+        self.millis
+            .store(instant.timestamp_millis(), Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn unix_millis(&self) -> i64 {
+        self.millis.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,16 @@
+//! The session engine: state, reads, writes and observation.
+
+mod authenticate;
+mod client;
+mod clock;
+mod dispatch;
+mod event;
+mod listener;
+mod runtime;
+mod state;
+
+pub use client::{RestoreOutcome, SessionClient, SessionClientBuilder, SessionInfo};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use event::{ChangeCause, SessionChange, SessionEvent, SignOutReason, StorageIssue};
+pub use listener::{ListenerHandle, SessionListener};
+pub use state::Generation;

@@ -1,0 +1,50 @@
+//! Who runs SessionKit's asynchronous work.
+//!
+//! Network calls (reqwest on hyper) and, later, the refresh scheduler need a tokio runtime.
+//! A Rust app that has one hands in its [`Handle`]; everyone else (and every mobile app,
+//! whose code calls in from Kotlin or Swift threads) gets a small runtime the engine owns:
+//! one worker thread, blocking threads only on demand. Dropping the engine shuts its own
+//! runtime down without blocking, so it is safe to drop from inside async code.
+
+use tokio::runtime::{Builder, Handle, Runtime};
+
+pub(crate) struct EngineRuntime {
+    handle: Handle,
+    owned: Option<Runtime>,
+}
+
+impl EngineRuntime {
+    /// Runs on the caller's runtime.
+    pub fn shared(handle: Handle) -> Self {
+        Self {
+            handle,
+            owned: None,
+        }
+    }
+
+    /// Starts a runtime of the engine's own.
+    pub fn owned() -> std::io::Result<Self> {
+        let runtime = Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(2)
+            .thread_name("sessionkit-runtime")
+            .enable_all()
+            .build()?;
+        Ok(Self {
+            handle: runtime.handle().clone(),
+            owned: Some(runtime),
+        })
+    }
+
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+}
+
+impl Drop for EngineRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.owned.take() {
+            runtime.shutdown_background();
+        }
+    }
+}

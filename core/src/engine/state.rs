@@ -1,0 +1,117 @@
+//! The engine's state as readers see it: one immutable snapshot, swapped whole.
+//!
+//! Readers load the current snapshot without a lock (R4); a writer builds the next snapshot
+//! and swaps it in. [`Generation`] counts identity changes so that an answer to a request
+//! started under an older identity can be recognised and discarded (W4).
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::envelope::Envelope;
+use crate::model::{Session, SessionTokens};
+
+/// Counts changes of identity: hydration with new tokens, sign-out, restore.
+///
+/// Refreshing the same session does not change it. Comparing the generation a request
+/// started under with the current one tells whether its answer still applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Generation(u64);
+
+impl Generation {
+    /// The next generation.
+    #[must_use]
+    pub fn next(self) -> Self {
+        Self(self.0 + 1)
+    }
+
+    /// The counter's value.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "g{}", self.0)
+    }
+}
+
+/// One immutable view of the engine's state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Snapshot {
+    pub generation: Generation,
+    pub tokens: Option<SessionTokens>,
+    pub session: Option<Arc<Session>>,
+    /// `session.expires_at` in Unix milliseconds, so that R1's check on the hot read path
+    /// is one integer comparison.
+    pub expires_at_millis: i64,
+    pub from_cache: bool,
+    pub last_validated_at: Option<DateTime<Utc>>,
+}
+
+impl Snapshot {
+    pub fn signed_in(
+        generation: Generation,
+        tokens: SessionTokens,
+        session: Option<Arc<Session>>,
+        from_cache: bool,
+        last_validated_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        let expires_at_millis = session
+            .as_ref()
+            .map_or(i64::MIN, |s| s.expires_at.timestamp_millis());
+        Self {
+            generation,
+            tokens: Some(tokens),
+            session,
+            expires_at_millis,
+            from_cache,
+            last_validated_at,
+        }
+    }
+
+    pub fn signed_out(generation: Generation) -> Self {
+        Self {
+            generation,
+            ..Self::default()
+        }
+    }
+
+    pub fn from_envelope(generation: Generation, envelope: Envelope) -> Self {
+        Self::signed_in(
+            generation,
+            envelope.tokens,
+            envelope.session.map(Arc::new),
+            true,
+            envelope.last_validated_at,
+        )
+    }
+
+    /// What a store keeps of this state; `None` means the store should be empty.
+    pub fn to_envelope(&self) -> Option<Envelope> {
+        self.tokens.as_ref().map(|tokens| Envelope {
+            tokens: tokens.clone(),
+            session: self.session.as_deref().cloned(),
+            last_validated_at: self.last_validated_at,
+        })
+    }
+
+    /// Whether `other` holds the same session and tokens: writing it again is no change (O2).
+    pub fn same_content(&self, other: &Snapshot) -> bool {
+        let same_session = match (&self.session, &other.session) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (None, None) => true,
+            _ => false,
+        };
+        same_session && self.tokens == other.tokens
+    }
+
+    /// The session, unless it has expired on the local clock (R1).
+    pub fn live_session(&self, now_millis: i64) -> Option<&Arc<Session>> {
+        self.session
+            .as_ref()
+            .filter(|_| self.expires_at_millis > now_millis)
+    }
+}

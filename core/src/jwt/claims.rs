@@ -1,0 +1,65 @@
+//! Reading a JWT's expiry without verifying it (J1).
+//!
+//! Only the scheduler uses this, to decide *when* to ask the server; what it reads grants
+//! nothing, so an unverified read is safe here.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+/// Payloads larger than this are not a session JWT; refusing them bounds the work.
+const MAX_PAYLOAD_BYTES: usize = 16 * 1024;
+
+/// Why a JWT could not be read or verified. Messages never quote the token.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JwtError {
+    /// Not three dot-separated base64url segments, or a segment is too large.
+    #[error("not a well-formed JWT: {0}")]
+    Malformed(&'static str),
+    /// The payload lacks a usable claim.
+    #[error("JWT claim missing or invalid: {0}")]
+    Claim(&'static str),
+    /// The JWKS could not be parsed or holds no usable key.
+    #[error("unusable JWKS: {0}")]
+    Jwks(String),
+}
+
+#[derive(Deserialize)]
+struct Expiry {
+    exp: Option<serde_json::Number>,
+}
+
+/// The `exp` claim of `jwt`, read without checking the signature.
+///
+/// ```
+/// # use base64::Engine as _;
+/// let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"exp":1767225600}"#);
+/// let jwt = format!("e30.{payload}.c2ln");
+/// let exp = sessionkit::jwt::read_expiry(&jwt).unwrap();
+/// assert_eq!(exp.to_rfc3339(), "2026-01-01T00:00:00+00:00");
+/// ```
+pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
+    let mut segments = jwt.split('.');
+    let (Some(_header), Some(payload), Some(_signature), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return Err(JwtError::Malformed("expected three segments"));
+    };
+    if payload.len() > MAX_PAYLOAD_BYTES * 4 / 3 + 4 {
+        return Err(JwtError::Malformed("payload too large"));
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| JwtError::Malformed("payload is not base64url"))?;
+    let claims: Expiry =
+        serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))?;
+    let exp = claims
+        .exp
+        .and_then(|n| n.as_i64())
+        .ok_or(JwtError::Claim("exp"))?;
+    DateTime::from_timestamp(exp, 0).ok_or(JwtError::Claim("exp out of range"))
+}

@@ -1,0 +1,13 @@
+//! Local checks of the session JWT, without I/O (SPEC J1, J2).
+//!
+//! The scheduler needs the JWT's expiry to refresh before it lapses (J1): that is a plain
+//! read of the `exp` claim, trusting nothing else. An app that wants to know whether the
+//! token would pass its backend's check can also verify the signature against the project's
+//! JWKS (J2) with [`JwtVerifier`]; once the keys are cached that needs no network either.
+
+mod claims;
+mod jwks;
+mod verifier;
+
+pub use claims::{JwtError, read_expiry};
+pub use verifier::{JwtCheck, JwtVerifier, VerifiedClaims};

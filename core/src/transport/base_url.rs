@@ -1,0 +1,153 @@
+//! Where requests go (SPEC T4): the environment named by the public token, or an override.
+//!
+//! Stytch's own mobile SDKs pick the host from the public token's prefix, and so does
+//! SessionKit, so an app that swaps its test token for its live one cannot end up talking to
+//! the wrong environment. The hosts are the ones those SDKs use:
+//!
+//! - stytch-ios, `Sources/StytchCore/SharedModels/Configuration.swift` (`baseUrl`): host
+//!   `test.stytch.com` when the token has the prefix `public-token-test`, otherwise
+//!   `api.stytch.com`; path `/sdk/v1/`. Its `LocalStorage.stytchDomain` does the same.
+//! - stytch-android, `source/sdk/src/main/java/com/stytch/sdk/common/Constants.kt`:
+//!   `TEST_BASE_DOMAIN = "test.stytch.com"`, `LIVE_BASE_DOMAIN = "api.stytch.com"`,
+//!   `SDK_URL_PATH = "/sdk/v1/"`, `API_URL_PATH = "/v1/"` (the latter for `/v1/sessions/jwks`).
+//!
+//! Unlike those SDKs, a token that is neither `public-token-test-` nor `public-token-live-`
+//! is refused instead of silently going to live: it is almost always a pasted secret or a
+//! project id.
+
+use reqwest::Url;
+
+/// Stytch's test environment.
+pub(crate) const TEST_BASE_URL: &str = "https://test.stytch.com";
+/// Stytch's live environment.
+pub(crate) const LIVE_BASE_URL: &str = "https://api.stytch.com";
+
+const TEST_TOKEN_PREFIX: &str = "public-token-test-";
+const LIVE_TOKEN_PREFIX: &str = "public-token-live-";
+
+/// A checked base URL: `http` or `https`, a host, no credentials, query or fragment, and a
+/// path without trailing slashes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BaseUrl {
+    url: Url,
+    text: String,
+}
+
+impl BaseUrl {
+    /// The environment `public_token` belongs to. The error never quotes the token.
+    pub(crate) fn for_public_token(public_token: &str) -> Result<Self, String> {
+        let url = if public_token.starts_with(TEST_TOKEN_PREFIX) {
+            TEST_BASE_URL
+        } else if public_token.starts_with(LIVE_TOKEN_PREFIX) {
+            LIVE_BASE_URL
+        } else {
+            return Err(format!(
+                "the public token starts with neither `{TEST_TOKEN_PREFIX}` nor \
+                 `{LIVE_TOKEN_PREFIX}`; set base_url to use another server"
+            ));
+        };
+        Self::parse(url)
+    }
+
+    /// An explicit base URL, such as `http://127.0.0.1:8080/` or `https://auth.example.com/stytch`.
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        let mut url = Url::parse(text.trim())
+            .map_err(|error| format!("the base URL is not a valid URL: {error}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "the base URL must be http or https, not `{}`",
+                url.scheme()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err("the base URL has no host".into());
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("the base URL must not carry credentials".into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("the base URL must not have a query or a fragment".into());
+        }
+        let path = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&path);
+        let text = url.as_str().trim_end_matches('/').to_owned();
+        Ok(Self { url, text })
+    }
+
+    /// The base URL without a trailing slash.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The base URL followed by `segments`, each percent-encoded as one path segment.
+    pub(crate) fn join(&self, segments: &[&str]) -> Url {
+        let mut url = self.url.clone();
+        url.path_segments_mut()
+            .expect("http(s) URLs always have a path")
+            .pop_if_empty()
+            .extend(segments);
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t4_test_and_live_tokens_pick_their_environment() {
+        let test = BaseUrl::for_public_token("public-token-test-123").unwrap();
+        assert_eq!(test.as_str(), "https://test.stytch.com");
+        let live = BaseUrl::for_public_token("public-token-live-123").unwrap();
+        assert_eq!(live.as_str(), "https://api.stytch.com");
+        for bad in [
+            "",
+            "secret-test-123",
+            "project-live-1",
+            "public-token-test",
+            "PUBLIC-TOKEN-LIVE-1",
+        ] {
+            assert!(BaseUrl::for_public_token(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn t4_endpoints_join_without_double_slashes() {
+        for base in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.1:8080//",
+        ] {
+            let url = BaseUrl::parse(base).unwrap();
+            assert_eq!(url.as_str(), "http://127.0.0.1:8080");
+            assert_eq!(
+                url.join(&["sdk", "v1", "sessions", "authenticate"])
+                    .as_str(),
+                "http://127.0.0.1:8080/sdk/v1/sessions/authenticate"
+            );
+        }
+        let prefixed = BaseUrl::parse("https://auth.example.com/stytch/").unwrap();
+        assert_eq!(prefixed.as_str(), "https://auth.example.com/stytch");
+        assert_eq!(
+            prefixed
+                .join(&["v1", "sessions", "jwks", "project/../x y"])
+                .as_str(),
+            "https://auth.example.com/stytch/v1/sessions/jwks/project%2F..%2Fx%20y"
+        );
+    }
+
+    #[test]
+    fn t4_unusable_overrides_are_refused() {
+        for bad in [
+            "",
+            "127.0.0.1:8080",
+            "ftp://example.com",
+            "https://user:pw@example.com",
+            "https://example.com/?q=1",
+            "https://example.com/#x",
+            "file:///tmp/x",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Reading Stytch's answers (SPEC T2, E2): success envelopes, the error envelope, the
+//! content type and `Retry-After`.
+//!
+//! Pure functions over bytes and header values, kept apart from the HTTP plumbing so the
+//! wire samples in `shared/fixtures/stytch/` can be checked without a server. Errors
+//! describe what was wrong, never what was received: bodies hold tokens, and serde_json's
+//! own messages may quote them.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use super::{Authenticated, TransportError};
+use crate::model::{Session, SessionTokens, describe_json_error};
+
+/// `{"data": {...}}`, Stytch's success envelope.
+#[derive(Deserialize)]
+struct Success<T> {
+    data: T,
+}
+
+/// The fields SessionKit uses from `data` of a sessions/authenticate answer.
+#[derive(Deserialize)]
+struct AuthenticateData {
+    session: Session,
+    session_token: Zeroizing<String>,
+    session_jwt: Zeroizing<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// `data` of an answer SessionKit needs nothing from but the request id.
+#[derive(Deserialize)]
+struct RequestIdOnly {
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// Stytch's error envelope. `status_code` and `error_url` are not needed: the HTTP status
+/// is authoritative, and the URL is derivable from `error_type`.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error_type: String,
+    #[serde(default)]
+    error_message: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// The JWKS document, checked for shape only.
+#[derive(Deserialize)]
+struct Jwks {
+    #[expect(dead_code, reason = "deserialised only to check the document's shape")]
+    keys: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A sessions/authenticate success body.
+pub(super) fn authenticated(body: &[u8]) -> Result<Authenticated, TransportError> {
+    let Success { data } = parse::<Success<AuthenticateData>>(body)?;
+    if data.session_token.is_empty() || data.session_jwt.is_empty() {
+        return Err(TransportError::Malformed(
+            "empty session_token or session_jwt".into(),
+        ));
+    }
+    Ok(Authenticated {
+        session: data.session,
+        tokens: SessionTokens::new(data.session_token.as_str(), data.session_jwt.as_str()),
+        request_id: data.request_id,
+    })
+}
+
+/// A success body whose `data` matters only for its `request_id` (sessions/revoke).
+pub(super) fn acknowledged(body: &[u8]) -> Result<Option<String>, TransportError> {
+    Ok(parse::<Success<RequestIdOnly>>(body)?.data.request_id)
+}
+
+/// A JWKS body: a JSON object with a `keys` array of objects. Returns the text unchanged,
+/// and the `request_id` Stytch adds beside the keys.
+pub(super) fn jwks(body: &[u8]) -> Result<(String, Option<String>), TransportError> {
+    parse::<Jwks>(body)?;
+    let request_id = parse::<RequestIdOnly>(body)?.request_id;
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| TransportError::Malformed("the body is not UTF-8".into()))?;
+    Ok((text, request_id))
+}
+
+/// The error for a non-2xx answer: [`TransportError::Api`] when `body` is Stytch's error
+/// envelope, [`TransportError::Status`] otherwise (a proxy page, an empty or cut body).
+pub(super) fn api_error(
+    status: u16,
+    body: Option<&[u8]>,
+    retry_after: Option<Duration>,
+) -> TransportError {
+    match body.and_then(|body| serde_json::from_slice::<ErrorEnvelope>(body).ok()) {
+        Some(envelope) if !envelope.error_type.is_empty() => TransportError::Api {
+            status,
+            error_type: envelope.error_type,
+            message: envelope.error_message.unwrap_or_default(),
+            request_id: envelope.request_id,
+            retry_after,
+        },
+        _ => TransportError::Status {
+            status,
+            retry_after,
+        },
+    }
+}
+
+/// Whether a `Content-Type` value is `application/json`, parameters (`charset`) allowed.
+pub(super) fn is_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The media type of a `Content-Type` value, shortened, for an error message.
+pub(super) fn media_type(content_type: Option<&str>) -> String {
+    match content_type.and_then(|value| value.split(';').next()) {
+        Some(essence) if !essence.trim().is_empty() => essence.trim().chars().take(64).collect(),
+        _ => "(none)".into(),
+    }
+}
+
+/// A `Retry-After` value as a delay from `now`: delta-seconds, or an HTTP-date (RFC 9110
+/// IMF-fixdate, or the obsolete RFC 850 and asctime forms). A date in the past is zero;
+/// anything unreadable is `None`.
+pub(super) fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Absurdly long digit strings saturate rather than being ignored.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let date = DateTime::parse_from_rfc2822(value)
+        .map(|date| date.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|d| d.and_utc())
+        })
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|d| d.and_utc())
+        })
+        .ok()?;
+    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Deserialises `body`, describing a failure without quoting it.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, TransportError> {
+    serde_json::from_slice(body).map_err(|error| TransportError::Malformed(describe(&error)))
+}
+
+/// [`describe_json_error`], plus the field name when a field is missing: field names come
+/// from SessionKit's own types, so they are safe to show and say what the server left out.
+fn describe(error: &serde_json::Error) -> String {
+    let position = describe_json_error(error);
+    let text = error.to_string();
+    match text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+    {
+        Some((field, _)) => format!("missing field `{field}` ({position})"),
+        None if body_was_empty(error) => format!("empty body ({position})"),
+        None => position,
+    }
+}
+
+fn body_was_empty(error: &serde_json::Error) -> bool {
+    error.is_eof() && error.line() == 1 && error.column() == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::transport::ErrorClass;
+
+    /// `shared/fixtures/stytch/` beside the repository, or `SESSIONKIT_STYTCH_FIXTURES`.
+    fn fixture(name: &str) -> Vec<u8> {
+        let dir = std::env::var_os("SESSIONKIT_STYTCH_FIXTURES")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/stytch")
+            });
+        let path = dir.join(name);
+        std::fs::read(&path).unwrap_or_else(|error| {
+            panic!(
+                "cannot read the Stytch fixture {} ({error}); set SESSIONKIT_STYTCH_FIXTURES",
+                path.display()
+            )
+        })
+    }
+
+    #[test]
+    fn t2_authenticate_fixture_parses_session_tokens_and_request_id() {
+        let body = fixture("sessions_authenticate_200.json");
+        let answer = authenticated(&body).unwrap();
+        assert_eq!(
+            answer.session.session_id,
+            "session-test-fe6c042b-6286-479f-8a4f-b046a6c46509"
+        );
+        assert_eq!(
+            answer.session.user_id,
+            "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6"
+        );
+        assert_eq!(answer.session.authentication_factors.len(), 1);
+        assert_eq!(answer.session.custom_claims["claim1"], "value1");
+        assert_eq!(answer.session.roles, ["stytch_user"]);
+        assert_eq!(
+            answer.tokens.session_token(),
+            "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q"
+        );
+        assert!(
+            answer
+                .tokens
+                .session_jwt()
+                .starts_with("eyJhbGciOiJSUzI1NiIs")
+        );
+        assert_eq!(
+            answer.request_id.as_deref(),
+            Some("request-id-test-b05c992f-ebdc-489d-a754-c7e70ba13141")
+        );
+    }
+
+    #[test]
+    fn t2_revoke_fixture_parses_request_id() {
+        let body = fixture("sessions_revoke_200.json");
+        assert_eq!(
+            acknowledged(&body).unwrap().as_deref(),
+            Some("request-id-test-9c8b7a6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d")
+        );
+    }
+
+    #[test]
+    fn e1_e3_error_fixtures_become_api_errors_with_the_right_class() {
+        let cases = [
+            (
+                "sessions_authenticate_400_invalid_session_duration.json",
+                400,
+                "invalid_session_duration",
+                ErrorClass::Rejected,
+            ),
+            (
+                "sessions_authenticate_401_unauthorized_credentials.json",
+                401,
+                "unauthorized_credentials",
+                ErrorClass::Definitive,
+            ),
+            (
+                "sessions_authenticate_404_session_not_found.json",
+                404,
+                "session_not_found",
+                ErrorClass::Definitive,
+            ),
+            (
+                "sessions_authenticate_429_too_many_requests.json",
+                429,
+                "too_many_requests",
+                ErrorClass::Transient {
+                    retry_after: Some(Duration::from_secs(7)),
+                },
+            ),
+        ];
+        for (name, status, expected_type, class) in cases {
+            let error = api_error(status, Some(&fixture(name)), Some(Duration::from_secs(7)));
+            match &error {
+                TransportError::Api {
+                    status: s,
+                    error_type,
+                    message,
+                    request_id,
+                    ..
+                } => {
+                    assert_eq!(*s, status);
+                    assert_eq!(error_type, expected_type);
+                    assert!(!message.is_empty());
+                    assert!(
+                        request_id
+                            .as_deref()
+                            .unwrap()
+                            .starts_with("request-id-test-")
+                    );
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+            assert_eq!(error.class(), class, "{name}");
+        }
+    }
+
+    #[test]
+    fn t2_error_status_without_an_envelope_is_a_bare_status() {
+        for body in [
+            None,
+            Some(&b""[..]),
+            Some(b"<html>502</html>"),
+            Some(b"{\"data\":{}}"),
+        ] {
+            assert_eq!(
+                api_error(502, body, None),
+                TransportError::Status {
+                    status: 502,
+                    retry_after: None
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn e2_bad_success_bodies_are_malformed_and_never_quote_the_body() {
+        let token = "tok_9f8e7d6c5b4a39281706";
+        let cases: [&[u8]; 6] = [
+            b"",
+            b"not json",
+            b"{\"data\": {\"session_token\": \"tok_9f8e7d6c5b4a39281706\"}}",
+            b"{\"data\": {\"session_token\": 12, \"session_jwt\": \"tok_9f8e7d6c5b4a39281706\"}}",
+            b"{\"session_token\": \"tok_9f8e7d6c5b4a39281706\"",
+            b"[\"tok_9f8e7d6c5b4a39281706\"]",
+        ];
+        for body in cases {
+            let error = authenticated(body).unwrap_err();
+            assert!(matches!(error, TransportError::Malformed(_)), "{error:?}");
+            assert!(!format!("{error} {error:?}").contains(token));
+        }
+        let missing = authenticated(b"{\"data\": {\"session_token\": \"t\"}}").unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `session`"),
+            "{missing}"
+        );
+        let empty = authenticated(b"").unwrap_err();
+        assert!(empty.to_string().contains("empty body"), "{empty}");
+        assert!(acknowledged(b"{}").is_err());
+    }
+
+    #[test]
+    fn t2_jwks_needs_a_keys_array_and_comes_back_verbatim() {
+        let text = r#"{"keys":[{"kty":"RSA","kid":"k1"}],"request_id":"r1","status_code":200}"#;
+        let (body, request_id) = jwks(text.as_bytes()).unwrap();
+        assert_eq!(body, text);
+        assert_eq!(request_id.as_deref(), Some("r1"));
+        for bad in [&b"{}"[..], b"{\"keys\": 3}", b"{\"keys\": [1]}", b"nope"] {
+            assert!(matches!(jwks(bad), Err(TransportError::Malformed(_))));
+        }
+    }
+
+    #[test]
+    fn e2_content_type_must_be_application_json_with_any_parameters() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON ;charset=UTF-8",
+        ] {
+            assert!(is_json(ok), "{ok}");
+        }
+        for bad in [
+            "text/html",
+            "application/jsonx",
+            "text/json",
+            "",
+            "application/problem+json",
+        ] {
+            assert!(!is_json(bad), "{bad}");
+        }
+        assert_eq!(media_type(Some("text/html; charset=utf-8")), "text/html");
+        assert_eq!(media_type(None), "(none)");
+    }
+
+    #[test]
+    fn e2_retry_after_reads_seconds_and_http_dates() {
+        let now = Utc.with_ymd_and_hms(2015, 10, 21, 7, 28, 0).unwrap();
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after("Wednesday, 21-Oct-15 07:29:00 GMT", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            retry_after("Wed Oct 21 07:28:05 2015", now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(
+            retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for bad in ["", "soon", "-5", "1.5", "Wed, 99 Oct 2015 07:28:30 GMT"] {
+            assert_eq!(retry_after(bad, now), None, "{bad}");
+        }
+    }
+}

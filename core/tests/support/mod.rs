@@ -1,0 +1,144 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+pub mod scripted_transport;
+pub mod strategies;
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use sessionkit::{
+    ListenerHandle, MemoryStore, Session, SessionClient, SessionEvent, SessionStore, StoreError,
+};
+
+/// Generous bound on waiting for an event that must come: it only turns a deadlock into a
+/// failure, it measures nothing.
+pub const DELIVERY_BOUND: Duration = Duration::from_secs(10);
+
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/stytch");
+
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{FIXTURES}/{name}"))
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// The session of the Stytch sample, with `expires_at` moved to `expires_at`.
+pub fn sample_session(expires_at: DateTime<Utc>) -> Session {
+    let body: serde_json::Value =
+        serde_json::from_str(&fixture("sessions_authenticate_200.json")).unwrap();
+    let mut session: Session = serde_json::from_value(body["data"]["session"].clone()).unwrap();
+    session.expires_at = expires_at;
+    session
+}
+
+pub fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
+}
+
+/// A format-1 envelope, written by hand as an older SessionKit would have written it.
+pub fn envelope_v1(session: Option<&Session>, token: &str, jwt: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "format": 1,
+        "session_token": token,
+        "session_jwt": jwt,
+        "session": session,
+        "last_validated_at": "2026-01-01T00:00:00Z",
+    }))
+    .unwrap()
+}
+
+pub fn store_holding(blob: &[u8]) -> Arc<MemoryStore> {
+    let store = Arc::new(MemoryStore::new());
+    store.save(blob).unwrap();
+    store
+}
+
+/// Subscribes a listener that forwards every event into a channel.
+pub fn record(client: &SessionClient) -> (ListenerHandle, Receiver<SessionEvent>) {
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    let handle = client.on_change(move |event: &SessionEvent| {
+        let _ = tx.lock().send(event.clone());
+    });
+    (handle, rx)
+}
+
+pub fn next_event(rx: &Receiver<SessionEvent>) -> SessionEvent {
+    rx.recv_timeout(DELIVERY_BOUND)
+        .expect("an event should have been delivered")
+}
+
+/// What a [`ScriptedStore`] does on its next calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Works,
+    Unavailable,
+    Fails,
+    Corrupted,
+}
+
+/// A store whose behaviour tests switch at will, counting the calls it sees.
+#[derive(Default)]
+pub struct ScriptedStore {
+    inner: MemoryStore,
+    mode: Mutex<Option<Mode>>,
+    pub saves: Mutex<usize>,
+    pub clears: Mutex<usize>,
+    /// The session token of every state written, in order; `None` for a removal.
+    history: Mutex<Vec<Option<String>>>,
+}
+
+impl ScriptedStore {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    pub fn set(&self, mode: Mode) {
+        *self.mode.lock() = Some(mode);
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        match self.mode.lock().clone().unwrap_or(Mode::Works) {
+            Mode::Works => Ok(()),
+            Mode::Unavailable => Err(StoreError::Unavailable("device locked".into())),
+            Mode::Fails => Err(StoreError::Failed("disk full".into())),
+            Mode::Corrupted => Err(StoreError::Corrupted("bad tag".into())),
+        }
+    }
+
+    pub fn history(&self) -> Vec<Option<String>> {
+        self.history.lock().clone()
+    }
+
+    pub fn holds(&self) -> Option<Vec<u8>> {
+        self.inner.load().unwrap()
+    }
+}
+
+impl SessionStore for ScriptedStore {
+    fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.check()?;
+        self.inner.load()
+    }
+
+    fn save(&self, blob: &[u8]) -> Result<(), StoreError> {
+        *self.saves.lock() += 1;
+        self.check()?;
+        self.inner.save(blob)?;
+        let envelope: serde_json::Value = serde_json::from_slice(blob).unwrap();
+        let token = envelope["session_token"].as_str().map(str::to_owned);
+        self.history.lock().push(token);
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        *self.clears.lock() += 1;
+        self.check()?;
+        self.inner.clear()?;
+        self.history.lock().push(None);
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
+#
+#   scripts/test.sh          the default run (what CI runs)
+#   scripts/test.sh --full   also the long runs (more property-test cases)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+full=0
+for arg in "$@"; do
+  case "$arg" in
+    --full) full=1 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ "$full" = 1 ]; then
+  export PROPTEST_CASES="${PROPTEST_CASES:-4096}"
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test (unit, integration, property and doc tests)"
+cargo test --workspace
