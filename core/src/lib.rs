@@ -68,4 +68,6 @@ pub use model::{
     PhoneNumberFactor, RecoveryCodeFactor, Session, SessionAttributes, SessionTokens,
     WebAuthnFactor,
 };
+pub use jwt::JwtCheck;
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
+pub use transport::{StytchConfig, StytchTransport};

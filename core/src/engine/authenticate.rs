@@ -71,7 +71,7 @@ impl SessionClient {
         task.await.unwrap_or_else(|e| Err(task_failure(e)))
     }
 
-    fn transport(&self) -> Result<Arc<dyn Transport>, SessionError> {
+    pub(super) fn transport(&self) -> Result<Arc<dyn Transport>, SessionError> {
         self.inner
             .transport
             .clone()

@@ -22,6 +22,7 @@ use super::runtime::EngineRuntime;
 use super::state::{Generation, Snapshot};
 use crate::envelope::Envelope;
 use crate::error::{Error, SessionError};
+use crate::jwt::JwtVerifier;
 use crate::model::{Session, SessionTokens};
 use crate::store::{MemoryStore, SessionStore, StoreError};
 use crate::transport::{StytchConfig, StytchTransport, Transport, TransportError};
@@ -48,6 +49,7 @@ pub(super) struct Inner {
     listeners: Listeners,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) transport: Option<Arc<dyn Transport>>,
+    pub(super) verifier: JwtVerifier,
     pub(super) runtime: EngineRuntime,
     /// The authenticate request in flight, shared by every caller (W3).
     pub(super) flight: Mutex<Option<Flight>>,
@@ -104,12 +106,16 @@ pub struct SessionClientBuilder {
     store: Option<Arc<dyn SessionStore>>,
     clock: Arc<dyn Clock>,
     transport: Option<Result<Arc<dyn Transport>, TransportError>>,
+    project_id: Option<String>,
     runtime: Option<Handle>,
 }
 
 impl SessionClientBuilder {
     /// Talks to Stytch's frontend-SDK endpoints as configured (T1-T4).
     pub fn stytch(mut self, config: StytchConfig) -> Self {
+        if let Some(project_id) = &config.project_id {
+            self.project_id = Some(project_id.clone());
+        }
         self.transport = Some(
             StytchTransport::new(config).map(|transport| Arc::new(transport) as Arc<dyn Transport>),
         );
@@ -120,6 +126,13 @@ impl SessionClientBuilder {
     /// networking).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(Ok(transport));
+        self
+    }
+
+    /// The Stytch project whose JWKS verifies session JWTs locally (J2): with it,
+    /// [`SessionClient::check_jwt`] also requires the project's issuer and audience.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
         self
     }
 
@@ -173,6 +186,10 @@ impl SessionClientBuilder {
                 detail: format!("could not start the engine's runtime: {e}"),
             })?,
         };
+        let verifier = match &self.project_id {
+            Some(project_id) => JwtVerifier::for_project(Arc::clone(&self.clock), project_id),
+            None => JwtVerifier::new(Arc::clone(&self.clock)),
+        };
         let inner = Arc::new(Inner {
             state: ArcSwap::from_pointee(Snapshot::default()),
             writer: Mutex::new(Writer {
@@ -183,6 +200,7 @@ impl SessionClientBuilder {
             listeners: Listeners::new(),
             clock: self.clock,
             transport,
+            verifier,
             runtime,
             flight: Mutex::new(None),
         });
@@ -199,6 +217,7 @@ impl SessionClient {
             store: None,
             clock: Arc::new(SystemClock),
             transport: None,
+            project_id: None,
             runtime: None,
         }
     }

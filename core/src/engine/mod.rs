@@ -6,6 +6,7 @@ mod clock;
 mod dispatch;
 mod event;
 mod listener;
+mod local_checks;
 mod runtime;
 mod state;
 

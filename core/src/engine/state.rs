@@ -47,6 +47,8 @@ pub(crate) struct Snapshot {
     /// `session.expires_at` in Unix milliseconds, so that R1's check on the hot read path
     /// is one integer comparison.
     pub expires_at_millis: i64,
+    /// The JWT's `exp`, read without verification to schedule refreshes (J1).
+    pub jwt_expires_at: Option<DateTime<Utc>>,
     pub from_cache: bool,
     pub last_validated_at: Option<DateTime<Utc>>,
 }
@@ -62,11 +64,13 @@ impl Snapshot {
         let expires_at_millis = session
             .as_ref()
             .map_or(i64::MIN, |s| s.expires_at.timestamp_millis());
+        let jwt_expires_at = crate::jwt::read_expiry(tokens.session_jwt()).ok();
         Self {
             generation,
             tokens: Some(tokens),
             session,
             expires_at_millis,
+            jwt_expires_at,
             from_cache,
             last_validated_at,
         }

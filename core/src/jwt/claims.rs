@@ -27,7 +27,7 @@ pub enum JwtError {
 
 #[derive(Deserialize)]
 struct Expiry {
-    exp: Option<serde_json::Number>,
+    exp: Option<serde_json::Value>,
 }
 
 /// The `exp` claim of `jwt`, read without checking the signature.
@@ -57,9 +57,13 @@ pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
         .map_err(|_| JwtError::Malformed("payload is not base64url"))?;
     let claims: Expiry =
         serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))?;
-    let exp = claims
-        .exp
-        .and_then(|n| n.as_i64())
-        .ok_or(JwtError::Claim("exp"))?;
+    // NumericDate may carry a fraction; the whole second is precise enough to schedule by.
+    let exp = match claims.exp {
+        Some(serde_json::Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64)),
+        _ => None,
+    }
+    .ok_or(JwtError::Claim("exp"))?;
     DateTime::from_timestamp(exp, 0).ok_or(JwtError::Claim("exp out of range"))
 }
