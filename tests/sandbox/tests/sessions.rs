@@ -392,7 +392,7 @@ async fn shutdown_stops_the_server() {
     let mut refused = false;
     for _ in 0..100 {
         tokio::task::yield_now().await;
-        let fresh = reqwest::Client::builder().build().unwrap();
+        let fresh = common::client();
         if fresh.get(&jwks_url).send().await.is_err() {
             refused = true;
             break;
