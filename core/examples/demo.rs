@@ -1,0 +1,197 @@
+//! The main job: SessionKit end to end, told as a short story.
+//!
+//! `cargo run --example demo` starts the embedded Stytch sandbox on loopback, signs a user in
+//! there, and walks an app through hydrating, authenticating, observing, restarting and
+//! revoking. Set `SESSIONKIT_PUBLIC_TOKEN`, `SESSIONKIT_SESSION_TOKEN` and
+//! `SESSIONKIT_SESSION_JWT` (optionally `SESSIONKIT_BASE_URL`, `SESSIONKIT_PROJECT_ID`) to
+//! run the same story against a real Stytch project instead.
+
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use sessionkit::{
+    ChangeCause, EncryptedFileStore, FileStoreKey, JwtCheck, ListenerHandle, Session,
+    SessionChange, SessionClient, SessionEvent, StytchConfig,
+};
+use sessionkit_sandbox::Sandbox;
+
+/// Where the tokens and the server come from.
+struct Backend {
+    config: StytchConfig,
+    session_token: String,
+    session_jwt: String,
+    /// Keeps the embedded sandbox running, when there is one.
+    _sandbox: Option<Sandbox>,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let backend = backend().await?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("session.bin");
+    let key = FileStoreKey::generate();
+
+    chapter("1. The app starts for the first time, on an encrypted session file");
+    let client = SessionClient::builder()
+        .store(EncryptedFileStore::new(&path, key.clone()))
+        .stytch(backend.config.clone())
+        .build()?;
+    let (_subscription, events) = listen(&client);
+    println!("   restore_outcome() = {:?}", client.restore_outcome());
+    println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
+
+    chapter("2. The app's backend signs the user in and hands the tokens over: update_session()");
+    client.update_session(&backend.session_token, &backend.session_jwt)?;
+    expect(&events);
+    println!("   get_tokens() = {:?}", client.get_tokens());
+    println!(
+        "   get_sync() = {}  (the session object is unknown until the server confirms it)",
+        describe(client.get_sync().as_deref())
+    );
+
+    chapter("3. authenticate(): the server confirms the session and rotates the JWT");
+    let session = client.authenticate(None).await?;
+    expect(&events);
+    println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
+    println!("   factors: {}", factors(&session));
+    println!("   get_info().from_cache = {}", client.get_info().from_cache);
+    if let Some(expiry) = client.jwt_expires_at() {
+        println!("   the new JWT expires at {expiry} (its exp, read locally: J1)");
+    }
+
+    chapter("4. check_jwt(): verify the JWT against the project's keys, without a round trip");
+    match client.refresh_jwks().await {
+        Ok(()) => match client.check_jwt() {
+            JwtCheck::Valid(claims) => println!(
+                "   check_jwt() = valid, signed for user {}",
+                claims.subject().unwrap_or("?")
+            ),
+            other => println!("   check_jwt() = {other:?}"),
+        },
+        Err(error) => println!("   the project's keys are not available here: {error}"),
+    }
+
+    chapter("5. The app is killed and started again on the same encrypted file");
+    drop(client);
+    let client = SessionClient::builder()
+        .store(EncryptedFileStore::new(&path, key))
+        .stytch(backend.config.clone())
+        .build()?;
+    let (_subscription, events) = listen(&client);
+    println!("   restore_outcome() = {:?}", client.restore_outcome());
+    let info = client.get_info();
+    println!(
+        "   get_info() = {}, from_cache = {}  (at once, before any network)",
+        describe(info.session.as_deref()),
+        info.from_cache
+    );
+    client.authenticate(None).await?;
+    expect(&events);
+    println!(
+        "   after authenticate(): from_cache = {}",
+        client.get_info().from_cache
+    );
+
+    chapter("6. The user signs out: revoke()");
+    client.revoke(false).await?;
+    expect(&events);
+    println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
+    println!("   session file still on disk: {}", path.exists());
+
+    chapter("The end: no token was printed, logged or stored in the clear along the way.");
+    Ok(())
+}
+
+async fn backend() -> Result<Backend, Box<dyn std::error::Error>> {
+    if let Ok(public_token) = std::env::var("SESSIONKIT_PUBLIC_TOKEN") {
+        println!("Talking to the Stytch project of SESSIONKIT_PUBLIC_TOKEN.");
+        let mut config = StytchConfig::new(public_token);
+        if let Ok(base_url) = std::env::var("SESSIONKIT_BASE_URL") {
+            config = config.with_base_url(base_url);
+        }
+        if let Ok(project_id) = std::env::var("SESSIONKIT_PROJECT_ID") {
+            config = config.with_project_id(project_id);
+        }
+        return Ok(Backend {
+            config,
+            session_token: std::env::var("SESSIONKIT_SESSION_TOKEN")?,
+            session_jwt: std::env::var("SESSIONKIT_SESSION_JWT")?,
+            _sandbox: None,
+        });
+    }
+    let sandbox = Sandbox::start().await?;
+    println!(
+        "Started the local Stytch sandbox at {} (project {}).",
+        sandbox.base_url(),
+        sandbox.project_id()
+    );
+    let signed_in = sandbox
+        .sign_in("ada@example.com", "correct horse battery")
+        .await;
+    let config = StytchConfig::new(sandbox.public_token())
+        .with_base_url(sandbox.base_url())
+        .with_project_id(sandbox.project_id());
+    Ok(Backend {
+        config,
+        session_token: signed_in.session_token.clone(),
+        session_jwt: signed_in.session_jwt.clone(),
+        _sandbox: Some(sandbox),
+    })
+}
+
+fn chapter(title: &str) {
+    println!("\n{title}");
+}
+
+/// Forwards the client's session changes to a channel, so the story prints them in order.
+fn listen(client: &SessionClient) -> (ListenerHandle, Receiver<SessionChange>) {
+    let (tx, rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let handle = client.on_change(move |event: &SessionEvent| {
+        if let (SessionEvent::Changed(change), Ok(tx)) = (event, tx.lock()) {
+            let _ = tx.send(change.clone());
+        }
+    });
+    (handle, rx)
+}
+
+/// Prints the next announced change.
+fn expect(events: &Receiver<SessionChange>) {
+    let Ok(change) = events.recv_timeout(Duration::from_secs(10)) else {
+        println!("   (no change was announced)");
+        return;
+    };
+    let cause = match &change.cause {
+        ChangeCause::Restored => "restored from storage".to_owned(),
+        ChangeCause::Hydrated => "hydrated with new tokens".to_owned(),
+        ChangeCause::Authenticated => "confirmed by the server".to_owned(),
+        ChangeCause::SignedOut(reason) => format!("signed out ({reason:?})"),
+        other => format!("{other:?}"),
+    };
+    println!(
+        "   on_change heard: {cause}; {} [generation {}]",
+        describe(change.session.as_deref()),
+        change.generation.get()
+    );
+}
+
+fn describe(session: Option<&Session>) -> String {
+    match session {
+        None => "no session".to_owned(),
+        Some(s) => format!(
+            "session {} of user {}, valid until {}",
+            s.session_id,
+            s.user_id,
+            s.expires_at.format("%H:%M:%S UTC")
+        ),
+    }
+}
+
+fn factors(session: &Session) -> String {
+    session
+        .authentication_factors
+        .iter()
+        .map(|f| format!("{} via {}", f.factor_type, f.delivery_method))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
