@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     chapter("2. The app's backend signs the user in and hands the tokens over: update_session()");
     client.update_session(&backend.session_token, &backend.session_jwt)?;
-    expect(&events);
+    expect(&events, |cause| *cause == ChangeCause::Hydrated);
     println!("   get_tokens() = {:?}", client.get_tokens());
     println!(
         "   get_sync() = {}  (the session object is unknown until the server confirms it)",
@@ -50,11 +50,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     chapter("3. authenticate(): the server confirms the session and rotates the JWT");
+    println!("   (the refresh scheduler starts one at once too: both share a single request)");
     let session = client.authenticate(None).await?;
-    expect(&events);
+    expect(&events, |cause| *cause == ChangeCause::Authenticated);
     println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
     println!("   factors: {}", factors(&session));
-    println!("   get_info().from_cache = {}", client.get_info().from_cache);
+    println!(
+        "   get_info().from_cache = {}",
+        client.get_info().from_cache
+    );
     if let Some(expiry) = client.jwt_expires_at() {
         println!("   the new JWT expires at {expiry} (its exp, read locally: J1)");
     }
@@ -85,16 +89,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         describe(info.session.as_deref()),
         info.from_cache
     );
-    client.authenticate(None).await?;
-    expect(&events);
+    println!("   the refresh scheduler asks the server at start-up, by itself:");
+    if info.from_cache {
+        expect(&events, |cause| *cause == ChangeCause::Authenticated);
+    }
     println!(
-        "   after authenticate(): from_cache = {}",
+        "   get_info().from_cache = {}  (confirmed by the server)",
         client.get_info().from_cache
     );
 
     chapter("6. The user signs out: revoke()");
     client.revoke(false).await?;
-    expect(&events);
+    expect(&events, |cause| matches!(cause, ChangeCause::SignedOut(_)));
     println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
     println!("   session file still on disk: {}", path.exists());
 
@@ -155,12 +161,21 @@ fn listen(client: &SessionClient) -> (ListenerHandle, Receiver<SessionChange>) {
     (handle, rx)
 }
 
-/// Prints the next announced change.
-fn expect(events: &Receiver<SessionChange>) {
-    let Ok(change) = events.recv_timeout(Duration::from_secs(10)) else {
-        println!("   (no change was announced)");
-        return;
-    };
+/// Prints announced changes as they come, until one for which `until` holds.
+fn expect(events: &Receiver<SessionChange>, until: impl Fn(&ChangeCause) -> bool) {
+    loop {
+        let Ok(change) = events.recv_timeout(Duration::from_secs(10)) else {
+            println!("   (no change was announced)");
+            return;
+        };
+        print_change(&change);
+        if until(&change.cause) {
+            return;
+        }
+    }
+}
+
+fn print_change(change: &SessionChange) {
     let cause = match &change.cause {
         ChangeCause::Restored => "restored from storage".to_owned(),
         ChangeCause::Hydrated => "hydrated with new tokens".to_owned(),

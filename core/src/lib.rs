@@ -33,6 +33,26 @@
 //!
 //! 5. **Sign out** locally with [`SessionClient::clear`].
 //!
+//! ## Automatic refresh and the app's lifecycle
+//!
+//! With [`SessionClientBuilder::refresh_policy`] the engine keeps the session fresh by
+//! itself: at start-up when a session was restored, after `update_session`, then every
+//! heartbeat (180 s by default), earlier when the session or its JWT would expire first, and
+//! with backoff (2, 4, 8, 16, 32 s, ±20 % jitter, or the server's `Retry-After`) after
+//! network failures. It sleeps on one timer between deadlines and runs nothing in the
+//! background. Tell it about the app with [`SessionClient::app_did_enter_foreground`],
+//! [`SessionClient::app_did_enter_background`], [`SessionClient::network_became_available`]
+//! and [`SessionClient::storage_became_available`]; refreshing pauses while storage is
+//! unavailable, so rotated tokens are never lost. [`SessionClient::scheduler_stats`] counts
+//! its wake-ups.
+//!
+//! The engine runs its network calls and the scheduler on a tokio runtime of its own with one
+//! worker thread (plus at most two blocking threads, started on demand), unless a Rust host
+//! hands in its runtime with [`SessionClientBuilder::runtime`]. Dropping the last clone of
+//! the client stops the scheduler task and the engine's runtime; [`SessionClient::shutdown`]
+//! stops the scheduler earlier. Tests drive all timing with tokio's paused clock and a
+//! [`TokioClock`].
+//!
 //! Every method that changes state says so in its documentation.
 //!
 //! ## Errors
@@ -57,17 +77,17 @@ mod store;
 pub mod transport;
 
 pub use engine::{
-    ChangeCause, Clock, Generation, ListenerHandle, ManualClock, RestoreOutcome, SessionChange,
-    SessionClient, SessionClientBuilder, SessionEvent, SessionInfo, SessionListener, SignOutReason,
-    StorageIssue, SystemClock,
+    ChangeCause, Clock, Generation, ListenerHandle, ManualClock, RefreshPolicy, RestoreOutcome,
+    SchedulerStats, SessionChange, SessionClient, SessionClientBuilder, SessionEvent, SessionInfo,
+    SessionListener, SignOutReason, StorageIssue, SystemClock, TokioClock,
 };
 pub use error::SessionError;
+pub use jwt::JwtCheck;
 pub use model::{
     AuthenticationFactor, AuthenticatorAppFactor, BiometricFactor, CryptoWalletFactor,
     DeliveryMethod, EmailFactor, FactorDetail, FactorType, JsonObject, OAuthFactor,
     PhoneNumberFactor, RecoveryCodeFactor, Session, SessionAttributes, SessionTokens,
     WebAuthnFactor,
 };
-pub use jwt::JwtCheck;
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
 pub use transport::{StytchConfig, StytchTransport};

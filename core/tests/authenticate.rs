@@ -38,6 +38,7 @@ fn restored(transport: Arc<ScriptedTransport>) -> (SessionClient, Arc<ScriptedSt
         .shared_store(store.clone())
         .transport(transport)
         .runtime(Handle::current())
+        .manual_refresh()
         .clock(ManualClock::at(at("2026-06-01T00:00:00Z")))
         .build()
         .unwrap();
@@ -378,6 +379,7 @@ async fn w2_authenticate_without_tokens_is_signed_out_without_a_request() {
     let client = SessionClient::builder()
         .transport(transport.clone())
         .runtime(Handle::current())
+        .manual_refresh()
         .build()
         .unwrap();
     assert!(matches!(
@@ -447,6 +449,7 @@ async fn w5_revoke_with_no_session_succeeds_without_a_request() {
     let client = SessionClient::builder()
         .transport(transport.clone())
         .runtime(Handle::current())
+        .manual_refresh()
         .build()
         .unwrap();
     client.revoke(false).await.unwrap();

@@ -34,6 +34,7 @@ async fn hydrated(sandbox: &Sandbox) -> SessionClient {
         .store(MemoryStore::new())
         .stytch(config(sandbox))
         .runtime(Handle::current())
+        .manual_refresh()
         .build()
         .unwrap();
     client
@@ -204,6 +205,7 @@ async fn t2_a_wrong_public_token_is_definitive() {
                 .with_base_url(sandbox.base_url()),
         )
         .runtime(Handle::current())
+        .manual_refresh()
         .build()
         .unwrap();
     client
@@ -224,13 +226,17 @@ async fn j2_the_sandbox_jwt_verifies_locally_and_expires_with_the_clock() {
         .stytch(config(&sandbox))
         .shared_clock(clock.clone())
         .runtime(Handle::current())
+        .manual_refresh()
         .build()
         .unwrap();
     assert_eq!(client.check_jwt(), JwtCheck::Unauthorised);
     client
         .update_session(&signed_in.session_token, &signed_in.session_jwt)
         .unwrap();
-    assert!(matches!(client.check_jwt(), JwtCheck::TryRefresh(_)), "no keys yet");
+    assert!(
+        matches!(client.check_jwt(), JwtCheck::TryRefresh(_)),
+        "no keys yet"
+    );
 
     client.refresh_jwks().await.unwrap();
     assert_eq!(sandbox.request_count(Endpoint::Jwks), 1);
@@ -272,7 +278,11 @@ fn faults() -> Vec<(&'static str, Fault, Expect)> {
             Expect::Keep,
         ),
         ("502", Fault::status(502, "bad_gateway"), Expect::Keep),
-        ("503", Fault::status(503, "service_unavailable"), Expect::Keep),
+        (
+            "503",
+            Fault::status(503, "service_unavailable"),
+            Expect::Keep,
+        ),
         (
             "429 without Retry-After",
             Fault::too_many_requests(None),

@@ -19,6 +19,7 @@ use super::clock::{Clock, SystemClock};
 use super::event::{ChangeCause, SessionChange, SessionEvent, SignOutReason, StorageIssue};
 use super::listener::{ListenerHandle, Listeners, SessionListener};
 use super::runtime::EngineRuntime;
+use super::scheduler::{RefreshPolicy, Scheduler};
 use super::state::{Generation, Snapshot};
 use crate::envelope::Envelope;
 use crate::error::{Error, SessionError};
@@ -53,6 +54,8 @@ pub(super) struct Inner {
     pub(super) runtime: EngineRuntime,
     /// The authenticate request in flight, shared by every caller (W3).
     pub(super) flight: Mutex<Option<Flight>>,
+    /// Automatic refresh and the app's lifecycle (S1-S7).
+    pub(super) scheduler: Scheduler,
 }
 
 struct Writer {
@@ -108,6 +111,7 @@ pub struct SessionClientBuilder {
     transport: Option<Result<Arc<dyn Transport>, TransportError>>,
     project_id: Option<String>,
     runtime: Option<Handle>,
+    refresh: Option<RefreshPolicy>,
 }
 
 impl SessionClientBuilder {
@@ -140,6 +144,22 @@ impl SessionClientBuilder {
     /// the engine's own. Tests pass their runtime here to drive time with tokio's clock.
     pub fn runtime(mut self, handle: Handle) -> Self {
         self.runtime = Some(handle);
+        self
+    }
+
+    /// How the engine refreshes the session by itself (S1-S5). On by default whenever a
+    /// transport is configured, with [`RefreshPolicy::default`]: a 180 s heartbeat and a 60 s
+    /// margin before the session or the JWT expires.
+    pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.refresh = Some(policy);
+        self
+    }
+
+    /// Turns automatic refresh off: the engine asks the server only when the app calls
+    /// [`SessionClient::authenticate`]. For apps that schedule refreshes themselves, and for
+    /// tests that count requests.
+    pub fn manual_refresh(mut self) -> Self {
+        self.refresh = None;
         self
     }
 
@@ -203,9 +223,12 @@ impl SessionClientBuilder {
             verifier,
             runtime,
             flight: Mutex::new(None),
+            scheduler: Scheduler::new(self.refresh),
         });
         let client = SessionClient { inner };
         client.restore();
+        // After restoring, so that a restored session is refreshed at start-up (S4).
+        Scheduler::start(&client.inner);
         Ok(client)
     }
 }
@@ -219,6 +242,7 @@ impl SessionClient {
             transport: None,
             project_id: None,
             runtime: None,
+            refresh: Some(RefreshPolicy::default()),
         }
     }
 
@@ -355,7 +379,17 @@ impl SessionClient {
     /// **Changes state.** Retries what storage could not do before (E4): reads the stored
     /// session if start-up could not, or writes the current state if a write failed. Call it
     /// when the app knows storage is back, for example after the device was unlocked.
+    ///
+    /// A refresh scheduler paused because storage was unavailable resumes once storage works.
     pub fn storage_became_available(&self) -> Result<(), SessionError> {
+        let result = self.retry_storage();
+        if result.is_ok() {
+            self.inner.scheduler.storage_available();
+        }
+        result
+    }
+
+    fn retry_storage(&self) -> Result<(), SessionError> {
         let persistence = self.inner.writer.lock().persistence;
         match persistence {
             Persistence::InSync => Ok(()),
@@ -458,6 +492,7 @@ impl SessionClient {
             // Neither an outage nor an unexplained read failure is a reason to sign out.
             Err(StoreError::Unavailable(detail) | StoreError::Failed(detail)) => {
                 tracing::info!(%detail, "stored session unreadable for now; will retry");
+                self.inner.scheduler.storage_unavailable();
                 writer.restore = RestoreOutcome::Unavailable {
                     detail: detail.clone(),
                 };
@@ -487,10 +522,15 @@ impl SessionClient {
             match self.persist(&next) {
                 Ok(()) => {
                     writer.persistence = Persistence::InSync;
+                    self.inner.scheduler.storage_available();
                     None
                 }
                 Err(error) => {
                     writer.persistence = Persistence::Pending;
+                    if matches!(error, StoreError::Unavailable(_)) {
+                        // E4: tokens rotated now could not be saved; pause refreshing.
+                        self.inner.scheduler.storage_unavailable();
+                    }
                     Some(error)
                 }
             }
@@ -524,6 +564,7 @@ impl SessionClient {
     }
 
     fn announce(&self, snapshot: &Snapshot, cause: ChangeCause) {
+        self.inner.scheduler.state_changed(&cause);
         self.inner
             .listeners
             .publish(SessionEvent::Changed(SessionChange {

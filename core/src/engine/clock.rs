@@ -77,3 +77,56 @@ impl Clock for ManualClock {
         self.millis.load(Ordering::SeqCst)
     }
 }
+
+/// Wall-clock time that moves with tokio's clock: a base date plus the
+/// [`tokio::time::Instant`] time elapsed since the clock was made.
+///
+/// Under tokio's paused test clock (`#[tokio::test(start_paused = true)]`), expiry dates and
+/// JWT `exp` then advance together with the scheduler's timers, so tests can simulate hours
+/// without waiting (S7). Outside a paused runtime it tracks the monotonic clock. Read it from
+/// the runtime's threads: elsewhere tokio's paused clock is not visible and it falls back to
+/// the real monotonic clock.
+///
+/// ```
+/// use sessionkit::{Clock, TokioClock};
+/// let clock = TokioClock::at_millis(1_000);
+/// assert!(clock.unix_millis() >= 1_000);
+/// ```
+#[derive(Debug)]
+pub struct TokioClock {
+    base_millis: i64,
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    /// A clock that starts at the system's current time.
+    pub fn new() -> Self {
+        Self::at_millis(SystemClock.unix_millis())
+    }
+
+    /// A clock that starts at `millis` since the Unix epoch.
+    pub fn at_millis(millis: i64) -> Self {
+        Self {
+            base_millis: millis,
+            start: tokio::time::Instant::now(),
+        }
+    }
+
+    /// A clock that starts at `instant`.
+    pub fn at(instant: DateTime<Utc>) -> Self {
+        Self::at_millis(instant.timestamp_millis())
+    }
+}
+
+impl Default for TokioClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for TokioClock {
+    fn unix_millis(&self) -> i64 {
+        let elapsed = i64::try_from(self.start.elapsed().as_millis()).unwrap_or(i64::MAX);
+        self.base_millis.saturating_add(elapsed)
+    }
+}

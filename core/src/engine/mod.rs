@@ -5,13 +5,16 @@ mod client;
 mod clock;
 mod dispatch;
 mod event;
+mod lifecycle;
 mod listener;
 mod local_checks;
 mod runtime;
+mod scheduler;
 mod state;
 
 pub use client::{RestoreOutcome, SessionClient, SessionClientBuilder, SessionInfo};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock, TokioClock};
 pub use event::{ChangeCause, SessionChange, SessionEvent, SignOutReason, StorageIssue};
 pub use listener::{ListenerHandle, SessionListener};
+pub use scheduler::{RefreshPolicy, SchedulerStats};
 pub use state::Generation;

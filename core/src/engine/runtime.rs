@@ -1,10 +1,16 @@
 //! Who runs SessionKit's asynchronous work.
 //!
-//! Network calls (reqwest on hyper) and, later, the refresh scheduler need a tokio runtime.
-//! A Rust app that has one hands in its [`Handle`]; everyone else (and every mobile app,
-//! whose code calls in from Kotlin or Swift threads) gets a small runtime the engine owns:
-//! one worker thread, blocking threads only on demand. Dropping the engine shuts its own
-//! runtime down without blocking, so it is safe to drop from inside async code.
+//! Network calls (reqwest on hyper) and the refresh scheduler need a tokio runtime. A Rust
+//! app that has one hands in its [`Handle`]; everyone else (and every mobile app, whose code
+//! calls in from Kotlin or Swift threads) gets a small runtime the engine owns: one worker
+//! thread, at most two blocking threads started on demand, timers and I/O enabled. The engine
+//! spawns on it only short-lived request tasks and one scheduler task that sleeps on a single
+//! timer between deadlines.
+//!
+//! Shutting down leaks nothing: dropping the engine aborts the scheduler task (it holds only
+//! a weak reference to the engine, so it never keeps it alive) and shuts its own runtime down
+//! without blocking, so it is safe to drop from inside async code. On a host's runtime the
+//! request tasks in flight finish and end on their own.
 
 use tokio::runtime::{Builder, Handle, Runtime};
 

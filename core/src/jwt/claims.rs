@@ -59,9 +59,11 @@ pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
         serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))?;
     // NumericDate may carry a fraction; the whole second is precise enough to schedule by.
     let exp = match claims.exp {
-        Some(serde_json::Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64)),
+        Some(serde_json::Value::Number(n)) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite())
+                .map(|f| f.floor() as i64)
+        }),
         _ => None,
     }
     .ok_or(JwtError::Claim("exp"))?;
