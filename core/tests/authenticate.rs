@@ -3,16 +3,15 @@
 
 mod support;
 
-use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::Poll;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use sessionkit::{
     ChangeCause, ManualClock, SessionClient, SessionError, SessionEvent, SessionTokens,
     SignOutReason,
 };
+use support::concurrency::{joined_callers, outcomes, refresh_in_background};
 use support::scripted_transport::{Answer, ScriptedTransport, api_error};
 use support::{ScriptedStore, at, envelope_v1, next_event, record, sample_session};
 use tokio::runtime::Handle;
@@ -98,29 +97,13 @@ async fn w3_a_thousand_concurrent_callers_share_one_request_and_its_result() {
     transport.push(refreshed("shared", "jwt-1"));
     let (client, _) = restored(transport.clone());
 
-    let joined = Arc::new(AtomicUsize::new(0));
-    let callers: Vec<_> = (0..1_000)
-        .map(|_| {
-            let client = client.clone();
-            let joined = joined.clone();
-            tokio::spawn(async move {
-                let mut call = Box::pin(client.authenticate(None));
-                // The first poll joins (or starts) the flight.
-                let first = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
-                assert!(first.is_pending(), "the server has not answered yet");
-                joined.fetch_add(1, Ordering::SeqCst);
-                call.await
-            })
-        })
-        .collect();
-    while joined.load(Ordering::SeqCst) < 1_000 {
-        tokio::task::yield_now().await;
-    }
+    let callers = joined_callers(&client, 1_000).await;
     transport.release(1);
-    let mut sessions = Vec::new();
-    for caller in callers {
-        sessions.push(caller.await.unwrap().unwrap());
-    }
+    let sessions: Vec<_> = outcomes(callers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(transport.calls(), 1, "exactly one request");
     assert!(
         sessions.iter().all(|s| Arc::ptr_eq(s, &sessions[0])),
@@ -133,14 +116,8 @@ async fn w3_callers_share_a_failure_too() {
     let transport = ScriptedTransport::gated();
     transport.push(Answer::Fail(api_error(503, "internal_server_error")));
     let (client, _) = restored(transport.clone());
-    let first = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
-    let second = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let first = refresh_in_background(&client);
+    let second = refresh_in_background(&client);
     settle().await;
     transport.release(1);
     let (a, b) = (first.await.unwrap(), second.await.unwrap());
@@ -166,10 +143,7 @@ async fn w4_a_refresh_in_flight_during_clear_never_resurrects_the_session() {
     let transport = ScriptedTransport::gated();
     transport.push(refreshed("zombie", "jwt-1"));
     let (client, store) = restored(transport.clone());
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     settle().await;
     client.clear().unwrap();
     transport.release(1);
@@ -186,18 +160,12 @@ async fn w4_a_refresh_in_flight_during_update_session_keeps_the_new_tokens() {
     transport.push(refreshed("old identity", "jwt-old"));
     transport.push(refreshed("new identity", "jwt-new"));
     let (client, _) = restored(transport.clone());
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     settle().await;
     client.update_session("new-tok", "new-jwt").unwrap();
 
     // A call after the identity change does not join the old flight.
-    let fresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let fresh = refresh_in_background(&client);
     settle().await;
     assert_eq!(transport.calls(), 2);
     assert_eq!(transport.seen_tokens.lock().as_slice(), ["tok", "new-tok"]);
@@ -214,10 +182,7 @@ async fn w4_a_definitive_error_for_an_old_identity_does_not_sign_out_the_new_one
     let transport = ScriptedTransport::gated();
     transport.push(Answer::Fail(api_error(404, "session_not_found")));
     let (client, _) = restored(transport.clone());
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     settle().await;
     client.update_session("new-tok", "new-jwt").unwrap();
     transport.release(1);
@@ -231,10 +196,7 @@ async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
     transport.push_revoke(Answer::Revoked);
     transport.push(refreshed("zombie", "jwt-1"));
     let (client, _) = restored(transport.clone());
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     settle().await;
     let revoke = tokio::spawn({
         let client = client.clone();
@@ -256,10 +218,7 @@ async fn w4_the_outcome_is_applied_even_when_every_caller_gave_up() {
     transport.push(refreshed("applied", "jwt-1"));
     let (client, _) = restored(transport.clone());
     let (_handle, events) = record(&client);
-    let abandoned = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let abandoned = refresh_in_background(&client);
     settle().await;
     abandoned.abort();
     transport.release(1);

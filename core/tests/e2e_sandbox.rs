@@ -6,14 +6,12 @@
 
 mod support;
 
-use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::Poll;
 use std::time::Duration;
 
 use sessionkit::{JwtCheck, ManualClock, MemoryStore, SessionClient, SessionError, StytchConfig};
 use sessionkit_sandbox::{Endpoint, Fault, Sandbox};
+use support::concurrency::{joined_callers, outcomes, refresh_in_background};
 use tokio::runtime::Handle;
 
 const SHORT_TIMEOUT: Duration = Duration::from_millis(400);
@@ -89,26 +87,12 @@ async fn w3_a_thousand_concurrent_callers_make_exactly_one_request() {
         Fault::Delay(Duration::from_millis(200)),
         1,
     );
-    let joined = Arc::new(AtomicUsize::new(0));
-    let callers: Vec<_> = (0..1_000)
-        .map(|_| {
-            let client = client.clone();
-            let joined = joined.clone();
-            tokio::spawn(async move {
-                let mut call = Box::pin(client.authenticate(None));
-                let first = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
-                joined.fetch_add(1, Ordering::SeqCst);
-                match first {
-                    Poll::Ready(result) => result,
-                    Poll::Pending => call.await,
-                }
-            })
-        })
+    let callers = joined_callers(&client, 1_000).await;
+    let results: Vec<_> = outcomes(callers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
         .collect();
-    let mut results = Vec::new();
-    for caller in callers {
-        results.push(caller.await.unwrap().unwrap());
-    }
     assert_eq!(sandbox.request_count(Endpoint::Authenticate), 1);
     assert_eq!(sandbox.max_in_flight(Endpoint::Authenticate), 1);
     assert!(results.iter().all(|s| Arc::ptr_eq(s, &results[0])));
@@ -123,10 +107,7 @@ async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
         Fault::Delay(Duration::from_millis(250)),
         1,
     );
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     while sandbox.request_count(Endpoint::Authenticate) == 0 {
         tokio::task::yield_now().await;
     }
@@ -153,10 +134,7 @@ async fn w4_a_refresh_in_flight_during_update_session_keeps_the_new_identity() {
         Fault::Delay(Duration::from_millis(250)),
         1,
     );
-    let refresh = tokio::spawn({
-        let client = client.clone();
-        async move { client.authenticate(None).await }
-    });
+    let refresh = refresh_in_background(&client);
     while sandbox.request_count(Endpoint::Authenticate) == 0 {
         tokio::task::yield_now().await;
     }

@@ -25,6 +25,15 @@ pub enum JwtError {
     Jwks(String),
 }
 
+/// The header, payload and signature of a compact JWT; `None` unless exactly three.
+pub(crate) fn segments(jwt: &str) -> Option<[&str; 3]> {
+    let mut parts = jwt.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Some([header, payload, signature]),
+        _ => None,
+    }
+}
+
 #[derive(Deserialize)]
 struct Expiry {
     exp: Option<serde_json::Value>,
@@ -40,15 +49,8 @@ struct Expiry {
 /// assert_eq!(exp.to_rfc3339(), "2026-01-01T00:00:00+00:00");
 /// ```
 pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
-    let mut segments = jwt.split('.');
-    let (Some(_header), Some(payload), Some(_signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
-        return Err(JwtError::Malformed("expected three segments"));
-    };
+    let [_header, payload, _signature] =
+        segments(jwt).ok_or(JwtError::Malformed("expected three segments"))?;
     if payload.len() > MAX_PAYLOAD_BYTES * 4 / 3 + 4 {
         return Err(JwtError::Malformed("payload too large"));
     }

@@ -322,13 +322,7 @@ struct Header {
 
 /// The header of `jwt`, which must be three dot-separated segments.
 fn read_header(jwt: &str) -> Result<Header, &'static str> {
-    let mut segments = jwt.split('.');
-    let (Some(header), Some(_payload), Some(_signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
+    let Some([header, _payload, _signature]) = super::claims::segments(jwt) else {
         return Err("the JWT is not three dot-separated segments");
     };
     let bytes = URL_SAFE_NO_PAD

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod concurrency;
 pub mod refresh_server;
 pub mod scripted_transport;
 pub mod strategies;
