@@ -2,7 +2,7 @@
 # Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
 #
 #   scripts/test.sh          the default run (what CI runs)
-#   scripts/test.sh --full   also the long runs (more property-test cases)
+#   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 if [ "$full" = 1 ]; then
   export PROPTEST_CASES="${PROPTEST_CASES:-4096}"
+  export SESSIONKIT_FAULT_MATRIX_RUNS="${SESSIONKIT_FAULT_MATRIX_RUNS:-10000}"
 fi
 
 step "cargo fmt --check"
@@ -28,4 +29,7 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
-cargo test --workspace
+cargo test --workspace -- --skip fault_matrix
+
+step "fault matrix: every sandbox fault against every server operation (printed)"
+cargo test -p sessionkit --test fault_matrix -- --nocapture

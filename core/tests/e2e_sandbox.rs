@@ -12,6 +12,7 @@ use std::time::Duration;
 use sessionkit::{JwtCheck, ManualClock, MemoryStore, SessionClient, SessionError, StytchConfig};
 use sessionkit_sandbox::{Endpoint, Fault, Sandbox};
 use support::concurrency::{joined_callers, outcomes, refresh_in_background};
+use support::faults::{Expect, faults};
 use tokio::runtime::Handle;
 
 const SHORT_TIMEOUT: Duration = Duration::from_millis(400);
@@ -234,78 +235,10 @@ async fn j2_the_sandbox_jwt_verifies_locally_and_expires_with_the_clock() {
 
 // ----- The fault matrix: each fault against each operation, keep or clear as the SPEC says.
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Expect {
-    /// The session stays (E2, E3).
-    Keep,
-    /// The session is cleared (E1).
-    Clear,
-}
-
-fn faults() -> Vec<(&'static str, Fault, Expect)> {
-    let mut faults = vec![
-        (
-            "delay past the timeout",
-            Fault::Delay(SHORT_TIMEOUT * 3),
-            Expect::Keep,
-        ),
-        ("dropped connection", Fault::DropConnection, Expect::Keep),
-        (
-            "500",
-            Fault::status(500, "internal_server_error"),
-            Expect::Keep,
-        ),
-        ("502", Fault::status(502, "bad_gateway"), Expect::Keep),
-        (
-            "503",
-            Fault::status(503, "service_unavailable"),
-            Expect::Keep,
-        ),
-        (
-            "429 without Retry-After",
-            Fault::too_many_requests(None),
-            Expect::Keep,
-        ),
-        (
-            "429 with Retry-After",
-            Fault::too_many_requests(Some(3)),
-            Expect::Keep,
-        ),
-        ("malformed JSON", Fault::MalformedJson, Expect::Keep),
-        ("truncated body", Fault::TruncatedBody, Expect::Keep),
-        ("wrong content type", Fault::WrongContentType, Expect::Keep),
-        (
-            "oversized body",
-            Fault::OversizedBody(SMALL_CAP * 2),
-            Expect::Keep,
-        ),
-        ("empty body", Fault::EmptyBody, Expect::Keep),
-        (
-            "other 4xx",
-            Fault::status(400, "invalid_session_duration"),
-            Expect::Keep,
-        ),
-        (
-            "404 that is not session_not_found",
-            Fault::status(404, "route_not_found"),
-            Expect::Keep,
-        ),
-    ];
-    for error_type in [
-        "unauthorized_credentials",
-        "user_unauthenticated",
-        "invalid_secret_authentication",
-        "session_not_found",
-    ] {
-        faults.push((error_type, Fault::status(401, error_type), Expect::Clear));
-    }
-    faults
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e1_e3_each_fault_on_authenticate_keeps_or_clears_exactly_as_specified() {
     let sandbox = Sandbox::start().await.unwrap();
-    for (name, fault, expect) in faults() {
+    for (name, fault, expect) in faults(SHORT_TIMEOUT, SMALL_CAP) {
         let client = confirmed(&sandbox).await;
         sandbox.inject(Endpoint::Authenticate, fault, 1);
         let outcome = client.authenticate(None).await;
@@ -333,7 +266,7 @@ async fn e1_e3_each_fault_on_authenticate_keeps_or_clears_exactly_as_specified()
 async fn w5_each_fault_on_revoke_keeps_unless_definitive_or_forced() {
     let sandbox = Sandbox::start().await.unwrap();
     for force_clear in [false, true] {
-        for (name, fault, expect) in faults() {
+        for (name, fault, expect) in faults(SHORT_TIMEOUT, SMALL_CAP) {
             let client = confirmed(&sandbox).await;
             sandbox.inject(Endpoint::Revoke, fault, 1);
             let outcome = client.revoke(force_clear).await;
@@ -353,7 +286,7 @@ async fn w5_each_fault_on_revoke_keeps_unless_definitive_or_forced() {
 #[tokio::test]
 async fn e6_no_error_from_a_faulted_call_mentions_a_token() {
     let sandbox = Sandbox::start().await.unwrap();
-    for (name, fault, _) in faults() {
+    for (name, fault, _) in faults(SHORT_TIMEOUT, SMALL_CAP) {
         let client = confirmed(&sandbox).await;
         let tokens = client.get_tokens().unwrap();
         sandbox.inject(Endpoint::Authenticate, fault, 1);

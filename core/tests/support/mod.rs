@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod concurrency;
+pub mod faults;
 pub mod refresh_server;
 pub mod scripted_transport;
 pub mod strategies;
