@@ -19,9 +19,7 @@ const SHORT_TIMEOUT: Duration = Duration::from_millis(400);
 const SMALL_CAP: usize = 64 * 1024;
 
 fn config(sandbox: &Sandbox) -> StytchConfig {
-    StytchConfig::new(sandbox.public_token())
-        .with_base_url(sandbox.base_url())
-        .with_project_id(sandbox.project_id())
+    support::sandbox_config(sandbox)
         .with_request_timeout(SHORT_TIMEOUT)
         .with_max_response_bytes(SMALL_CAP)
 }
@@ -48,6 +46,24 @@ async fn confirmed(sandbox: &Sandbox) -> SessionClient {
     client.authenticate(None).await.unwrap();
     sandbox.reset_counts();
     client
+}
+
+/// Starts an authenticate that the sandbox holds for a while, and returns once the sandbox
+/// has received it.
+async fn refresh_held_in_flight(
+    sandbox: &Sandbox,
+    client: &SessionClient,
+) -> tokio::task::JoinHandle<support::concurrency::Outcome> {
+    sandbox.inject(
+        Endpoint::Authenticate,
+        Fault::Delay(Duration::from_millis(250)),
+        1,
+    );
+    let refresh = refresh_in_background(client);
+    while sandbox.request_count(Endpoint::Authenticate) == 0 {
+        tokio::task::yield_now().await;
+    }
+    refresh
 }
 
 #[tokio::test]
@@ -103,15 +119,7 @@ async fn w3_a_thousand_concurrent_callers_make_exactly_one_request() {
 async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = confirmed(&sandbox).await;
-    sandbox.inject(
-        Endpoint::Authenticate,
-        Fault::Delay(Duration::from_millis(250)),
-        1,
-    );
-    let refresh = refresh_in_background(&client);
-    while sandbox.request_count(Endpoint::Authenticate) == 0 {
-        tokio::task::yield_now().await;
-    }
+    let refresh = refresh_held_in_flight(&sandbox, &client).await;
     client.revoke(false).await.unwrap();
     let late = refresh.await.unwrap();
     assert!(
@@ -130,15 +138,7 @@ async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
 async fn w4_a_refresh_in_flight_during_update_session_keeps_the_new_identity() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = confirmed(&sandbox).await;
-    sandbox.inject(
-        Endpoint::Authenticate,
-        Fault::Delay(Duration::from_millis(250)),
-        1,
-    );
-    let refresh = refresh_in_background(&client);
-    while sandbox.request_count(Endpoint::Authenticate) == 0 {
-        tokio::task::yield_now().await;
-    }
+    let refresh = refresh_held_in_flight(&sandbox, &client).await;
     let other = sandbox.sign_in("ada@example.com", "lovelace-1815").await;
     client
         .update_session(&other.session_token, &other.session_jwt)

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use rand::seq::{IndexedRandom, SliceRandom};
-use sessionkit::{MemoryStore, RefreshPolicy, SessionClient, StytchConfig};
+use sessionkit::{MemoryStore, RefreshPolicy, SessionClient};
 use sessionkit_sandbox::{Endpoint, Sandbox};
 use support::faults::{Expect, faults};
 use tokio::runtime::Handle;
@@ -148,8 +148,7 @@ async fn run(
     let builder = SessionClient::builder()
         .store(MemoryStore::new())
         .stytch(
-            StytchConfig::new(sandbox.public_token())
-                .with_base_url(sandbox.base_url())
+            support::sandbox_config(sandbox)
                 .with_request_timeout(TIMEOUT)
                 .with_max_response_bytes(CAP),
         )

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use sessionkit::{
     EncryptedFileStore, FileStoreKey, MemoryStore, SessionClient, SessionEvent, SessionStore,
-    StytchConfig,
 };
 use sessionkit_sandbox::{Endpoint, Fault, Sandbox};
 use tokio::runtime::Handle;
@@ -63,9 +62,7 @@ async fn e6_no_token_reaches_logs_errors_or_debug_output() {
         SessionClient::builder()
             .store(EncryptedFileStore::new(&path, key.clone()))
             .stytch(
-                StytchConfig::new(sandbox.public_token())
-                    .with_base_url(sandbox.base_url())
-                    .with_project_id(sandbox.project_id())
+                support::sandbox_config(&sandbox)
                     .with_request_timeout(Duration::from_millis(400))
                     .with_max_response_bytes(64 * 1024),
             )

@@ -10,7 +10,6 @@ mod support;
 
 use std::time::Duration;
 
-use sessionkit::transport::StytchConfig;
 use sessionkit::{ChangeCause, RefreshPolicy, SessionClient, SessionEvent, SignOutReason};
 use sessionkit_sandbox::{Endpoint, Fault, Sandbox};
 use tokio::sync::mpsc;
@@ -47,7 +46,7 @@ async fn s5_e1_session_kept_alive_through_503s_and_a_dropped_connection_then_cle
     let signed_in = sandbox.sign_in("ada@example.com", "correct horse").await;
     // The engine's own runtime: the production set-up.
     let client = SessionClient::builder()
-        .stytch(StytchConfig::new(sandbox.public_token()).with_base_url(sandbox.base_url()))
+        .stytch(support::sandbox_config(&sandbox))
         .refresh_policy(fast_policy())
         .build()
         .unwrap();

@@ -7,6 +7,8 @@
 //! also records what the client sent. Times here are real, since the sockets are, but no
 //! test asserts how long anything took.
 
+mod support;
+
 use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
@@ -30,9 +32,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// A config pointing at `sandbox`, with its project id.
 fn config_for(sandbox: &Sandbox) -> StytchConfig {
-    StytchConfig::new(sandbox.public_token())
-        .with_base_url(sandbox.base_url())
-        .with_project_id(sandbox.project_id())
+    support::sandbox_config(sandbox)
 }
 
 fn transport(config: StytchConfig) -> StytchTransport {

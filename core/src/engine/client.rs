@@ -390,27 +390,24 @@ impl SessionClient {
     }
 
     fn retry_storage(&self) -> Result<(), SessionError> {
-        let persistence = self.inner.writer.lock().persistence;
-        match persistence {
+        let mut writer = self.inner.writer.lock();
+        match writer.persistence {
             Persistence::InSync => Ok(()),
+            Persistence::Pending => {
+                let current = self.inner.state.load_full();
+                self.persist(&current)?;
+                writer.persistence = Persistence::InSync;
+                Ok(())
+            }
             Persistence::NotLoaded => {
+                // restore() takes the lock itself and checks the state again under it.
+                drop(writer);
                 self.restore();
                 match self.restore_outcome() {
                     RestoreOutcome::Unavailable { detail } => {
                         Err(SessionError::StorageUnavailable { detail })
                     }
                     _ => Ok(()),
-                }
-            }
-            Persistence::Pending => {
-                let mut writer = self.inner.writer.lock();
-                let current = self.inner.state.load_full();
-                match self.persist(&current) {
-                    Ok(()) => {
-                        writer.persistence = Persistence::InSync;
-                        Ok(())
-                    }
-                    Err(error) => Err(error.into()),
                 }
             }
         }

@@ -41,6 +41,13 @@ pub fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
 }
 
+/// The transport configuration that points a client at `sandbox`.
+pub fn sandbox_config(sandbox: &sessionkit_sandbox::Sandbox) -> sessionkit::StytchConfig {
+    sessionkit::StytchConfig::new(sandbox.public_token())
+        .with_base_url(sandbox.base_url())
+        .with_project_id(sandbox.project_id())
+}
+
 /// A format-1 envelope, written by hand as an older SessionKit would have written it.
 pub fn envelope_v1(session: Option<&Session>, token: &str, jwt: &str) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({
