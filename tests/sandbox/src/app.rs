@@ -1,6 +1,8 @@
 //! The state shared by the HTTP handlers and the test-facing [`Sandbox`](crate::Sandbox)
 //! handle, and the operations both of them use (sign-in, authenticate, revoke).
 
+use std::time::Duration;
+
 use parking_lot::Mutex;
 use serde_json::{Value, json};
 
@@ -20,6 +22,8 @@ pub(crate) struct AppState {
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: FaultQueue,
     pub(crate) counters: Counters,
+    /// What every request waits before it is answered (or faulted).
+    latency: Mutex<Duration>,
 }
 
 /// A session as handed out: token, fresh JWT, and the wire session and user objects.
@@ -51,7 +55,16 @@ impl AppState {
             store: Mutex::new(Store::default()),
             faults: FaultQueue::default(),
             counters: Counters::default(),
+            latency: Mutex::new(Duration::ZERO),
         }
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        *self.latency.lock()
+    }
+
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        *self.latency.lock() = latency;
     }
 
     pub(crate) fn sign_in(

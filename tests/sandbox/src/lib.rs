@@ -264,6 +264,12 @@ impl Sandbox {
         self.inner.app.faults.push(endpoint, fault, times);
     }
 
+    /// Makes every request, on every endpoint, wait `latency` before it is answered or its
+    /// fault applied (a [`Fault::Delay`] adds to it). Zero, the default, turns it off.
+    pub fn set_latency(&self, latency: Duration) {
+        self.inner.app.set_latency(latency);
+    }
+
     /// Removes every queued fault.
     pub fn clear_faults(&self) {
         self.inner.app.faults.clear();
@@ -318,6 +324,17 @@ impl Sandbox {
     /// The most requests ever in flight at once on `endpoint`.
     pub fn max_in_flight(&self, endpoint: Endpoint) -> usize {
         self.inner.app.counters.max_in_flight(endpoint)
+    }
+
+    /// The most requests ever in flight at once on `endpoint` with one and the same
+    /// credential (the same `Authorization` header, that is one session token). For a client
+    /// that refreshes in single flight this stays at 1 on [`Endpoint::Authenticate`] even
+    /// when requests for successive identities overlap.
+    pub fn max_in_flight_per_credential(&self, endpoint: Endpoint) -> usize {
+        self.inner
+            .app
+            .counters
+            .max_in_flight_per_credential(endpoint)
     }
 
     /// Zeroes request counts and in-flight peaks.

@@ -1,6 +1,7 @@
 //! The HTTP surface: Stytch's frontend-SDK session endpoints and the project JWKS, each
 //! counted, offered to fault injection, then answered from [`AppState`].
 
+use std::hash::{Hash as _, Hasher as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -129,13 +130,19 @@ async fn serve(
     request: Request,
     logic: impl FnOnce(&AppState, &Parts, &[u8]) -> Result<Response, ApiError>,
 ) -> Response {
-    let _in_flight = app.counters.enter(endpoint);
+    let _in_flight = app
+        .counters
+        .enter(endpoint, credential_digest(request.headers()));
     let (parts, body) = request.into_parts();
     // Read the whole request first: closing a socket with unread input sends a reset
     // instead of a clean close, which would blur what a fault looks like to the client.
     let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
         return ApiError::bad_request("The request body could not be read.").into_response();
     };
+    let latency = app.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     if let Some(fault) = app.faults.take(endpoint) {
         tracing::info!(?endpoint, ?fault, "injecting fault");
         let connection = parts.extensions.get::<ConnectionHandle>();
@@ -147,6 +154,15 @@ async fn serve(
     // Never log credentials: only the endpoint and the outcome.
     tracing::info!(?endpoint, status = response.status().as_u16(), "answered");
     response
+}
+
+/// A digest of the `Authorization` header, so that requests made with one credential can be
+/// counted together without keeping the credential itself.
+fn credential_digest(headers: &axum::http::HeaderMap) -> Option<u64> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.as_bytes().hash(&mut hasher);
+    Some(hasher.finish())
 }
 
 /// The secret half of `Authorization: Basic base64(public_token:secret)`, after checking

@@ -254,3 +254,43 @@ async fn counters_see_every_request_and_the_peak() {
     assert_eq!(sandbox.request_count(Endpoint::Authenticate), 2);
     assert_eq!(sandbox.max_in_flight(Endpoint::Authenticate), 1);
 }
+
+#[tokio::test]
+async fn latency_holds_every_request_and_peaks_are_kept_per_credential() {
+    let (sandbox, ada) = signed_in_sandbox().await;
+    let grace = sandbox
+        .sign_in("grace@example.com", "pw")
+        .await
+        .session_token;
+    let client = client();
+    sandbox.set_latency(Duration::from_millis(300));
+
+    let mut calls = JoinSet::new();
+    for token in [&ada, &ada, &grace] {
+        let (client, sandbox, token) = (client.clone(), sandbox.clone(), token.clone());
+        calls.spawn(async move {
+            let response = authenticate(&client, &sandbox, &token, None).await.unwrap();
+            response.status().as_u16()
+        });
+    }
+    while let Some(status) = calls.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    // Held by the latency, all three overlapped, but only two shared a credential.
+    assert_eq!(sandbox.max_in_flight(Endpoint::Authenticate), 3);
+    assert_eq!(
+        sandbox.max_in_flight_per_credential(Endpoint::Authenticate),
+        2
+    );
+
+    sandbox.set_latency(Duration::ZERO);
+    sandbox.reset_counts();
+    for token in [&ada, &ada, &grace] {
+        success_data(authenticate(&client, &sandbox, token, None).await.unwrap()).await;
+    }
+    assert_eq!(sandbox.max_in_flight(Endpoint::Authenticate), 1);
+    assert_eq!(
+        sandbox.max_in_flight_per_credential(Endpoint::Authenticate),
+        1
+    );
+}
