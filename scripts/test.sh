@@ -2,7 +2,8 @@
 # Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
 #
 #   scripts/test.sh          the default run (what CI runs)
-#   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs
+#   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
+#                            10 concurrency rounds of 2,000 tasks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ step() { printf '\n==> %s\n' "$*"; }
 if [ "$full" = 1 ]; then
   export PROPTEST_CASES="${PROPTEST_CASES:-4096}"
   export SESSIONKIT_FAULT_MATRIX_RUNS="${SESSIONKIT_FAULT_MATRIX_RUNS:-10000}"
+  export SESSIONKIT_CONCURRENCY_TASKS="${SESSIONKIT_CONCURRENCY_TASKS:-2000}"
+  export SESSIONKIT_CONCURRENCY_ROUNDS="${SESSIONKIT_CONCURRENCY_ROUNDS:-10}"
 fi
 
 step "cargo fmt --check"
@@ -29,7 +32,10 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
-cargo test --workspace -- --skip fault_matrix
+cargo test --workspace -- --skip fault_matrix --skip concurrency_suite
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test -p sessionkit --test fault_matrix -- --nocapture
+
+step "concurrency suite: 1,000 random tasks against the sandbox, invariants counted (printed)"
+cargo test -p sessionkit --test concurrency_suite -- --nocapture
