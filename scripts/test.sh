@@ -3,7 +3,8 @@
 #
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
-#                            10 concurrency rounds of 2,000 tasks
+#                            10 concurrency rounds of 2,000 tasks, 20,000 schedules per model-check
+#                            strategy
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ if [ "$full" = 1 ]; then
   export SESSIONKIT_FAULT_MATRIX_RUNS="${SESSIONKIT_FAULT_MATRIX_RUNS:-10000}"
   export SESSIONKIT_CONCURRENCY_TASKS="${SESSIONKIT_CONCURRENCY_TASKS:-2000}"
   export SESSIONKIT_CONCURRENCY_ROUNDS="${SESSIONKIT_CONCURRENCY_ROUNDS:-10}"
+  export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-20000}"
+else
+  export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-500}"
 fi
 
 step "cargo fmt --check"
@@ -39,3 +43,7 @@ cargo test -p sessionkit --test fault_matrix -- --nocapture
 
 step "concurrency suite: 1,000 random tasks against the sandbox, invariants counted (printed)"
 cargo test -p sessionkit --test concurrency_suite -- --nocapture
+
+step "model check: shuttle (DFS, PCT, random) over the engine's own locks and tasks (printed)"
+cargo clippy -p sessionkit --features model-check --lib --tests -- -D warnings
+cargo test -p sessionkit --features model-check --lib model_check -- --nocapture

@@ -15,6 +15,7 @@ use futures_util::future::{BoxFuture, FutureExt, Shared};
 use super::client::SessionClient;
 use super::event::{ChangeCause, SignOutReason};
 use super::state::{Generation, Snapshot};
+use super::sync::{self, TaskFailed};
 use crate::error::SessionError;
 use crate::model::{Session, SessionTokens};
 use crate::transport::{Authenticated, ErrorClass, Transport, TransportError};
@@ -64,7 +65,7 @@ impl SessionClient {
         };
         let transport = self.transport()?;
         let client = self.clone();
-        let task = self.inner.runtime.handle().spawn(async move {
+        let task = sync::spawn(&self.inner.runtime, async move {
             let answer = transport.revoke(&tokens).await;
             client.apply_revoke(generation, answer, force_clear)
         });
@@ -102,7 +103,7 @@ impl SessionClient {
 
         let id = NEXT_FLIGHT_ID.fetch_add(1, Ordering::Relaxed);
         let client = self.clone();
-        let task = self.inner.runtime.handle().spawn(async move {
+        let task = sync::spawn(&self.inner.runtime, async move {
             tracing::debug!(%generation, "authenticate request started");
             let answer = transport
                 .authenticate(&tokens, session_duration_minutes)
@@ -208,8 +209,8 @@ impl SessionClient {
     }
 }
 
-fn task_failure(error: tokio::task::JoinError) -> SessionError {
-    let detail = if error.is_panic() {
+fn task_failure(error: TaskFailed) -> SessionError {
+    let detail = if error.panicked {
         "a SessionKit task panicked"
     } else {
         "the engine's runtime shut down before the request finished"

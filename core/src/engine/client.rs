@@ -8,8 +8,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
-use parking_lot::Mutex;
 use zeroize::Zeroizing;
 
 use tokio::runtime::Handle;
@@ -21,6 +19,7 @@ use super::listener::{ListenerHandle, Listeners, SessionListener};
 use super::runtime::EngineRuntime;
 use super::scheduler::{RefreshPolicy, Scheduler};
 use super::state::{Generation, Snapshot};
+use super::sync::{Loaded, Mutex, SnapshotCell};
 use crate::envelope::Envelope;
 use crate::error::{Error, SessionError};
 use crate::jwt::JwtVerifier;
@@ -43,7 +42,7 @@ pub struct SessionClient {
 }
 
 pub(super) struct Inner {
-    state: ArcSwap<Snapshot>,
+    state: SnapshotCell<Snapshot>,
     /// Serialises every state change and every store call. Readers never take it.
     writer: Mutex<Writer>,
     store: Arc<dyn SessionStore>,
@@ -211,7 +210,7 @@ impl SessionClientBuilder {
             None => JwtVerifier::new(Arc::clone(&self.clock)),
         };
         let inner = Arc::new(Inner {
-            state: ArcSwap::from_pointee(Snapshot::default()),
+            state: SnapshotCell::from_pointee(Snapshot::default()),
             writer: Mutex::new(Writer {
                 persistence: Persistence::NotLoaded,
                 restore: RestoreOutcome::Empty,
@@ -291,7 +290,7 @@ impl SessionClient {
     }
 
     /// The current snapshot, for the engine's own modules.
-    pub(super) fn snapshot(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+    pub(super) fn snapshot(&self) -> Loaded<Snapshot> {
         self.inner.state.load()
     }
 

@@ -8,9 +8,12 @@ mod event;
 mod lifecycle;
 mod listener;
 mod local_checks;
+#[cfg(all(test, feature = "model-check"))]
+mod model_check;
 mod runtime;
 mod scheduler;
 mod state;
+mod sync;
 
 pub use client::{RestoreOutcome, SessionClient, SessionClientBuilder, SessionInfo};
 pub use clock::{Clock, ManualClock, SystemClock, TokioClock};
