@@ -130,7 +130,7 @@ async fn serve(
     request: Request,
     logic: impl FnOnce(&AppState, &Parts, &[u8]) -> Result<Response, ApiError>,
 ) -> Response {
-    let _in_flight = app
+    let in_flight = app
         .counters
         .enter(endpoint, credential_digest(request.headers()));
     let (parts, body) = request.into_parts();
@@ -146,6 +146,11 @@ async fn serve(
     if let Some(fault) = app.faults.take(endpoint) {
         tracing::info!(?endpoint, ?fault, "injecting fault");
         let connection = parts.extensions.get::<ConnectionHandle>();
+        if matches!(fault, crate::Fault::DropConnection) {
+            // The request ends here for the client, which may send its next one before the
+            // killed connection's task gets round to dropping this handler.
+            drop(in_flight);
+        }
         if let Some(response) = faults::apply(fault, connection).await {
             return response;
         }
