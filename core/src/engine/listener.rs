@@ -92,8 +92,9 @@ impl Listeners {
 
 /// Keeps a listener subscribed. Dropping it, or calling [`close`](Self::close), unsubscribes.
 ///
-/// Events already being delivered when the handle closes may still arrive; none queued
-/// after that point does.
+/// Closing stops delivery at once: an event already inside the listener's callback
+/// finishes, events queued for it but not yet delivered are dropped, and nothing announced
+/// later arrives.
 #[must_use = "dropping the handle unsubscribes the listener at once"]
 pub struct ListenerHandle {
     id: u64,
