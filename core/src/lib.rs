@@ -82,6 +82,10 @@ pub use engine::{
     SessionListener, SignOutReason, StorageIssue, SystemClock, TokioClock,
 };
 pub use error::SessionError;
+/// The `jni` crate this crate was built with, so that callers hand
+/// [`AndroidKeystoreStore::new`] a `JavaVM` of the same version.
+#[cfg(feature = "android-keystore")]
+pub use jni;
 pub use jwt::JwtCheck;
 pub use model::{
     AuthenticationFactor, AuthenticatorAppFactor, BiometricFactor, CryptoWalletFactor,
@@ -89,5 +93,7 @@ pub use model::{
     PhoneNumberFactor, RecoveryCodeFactor, Session, SessionAttributes, SessionTokens,
     WebAuthnFactor,
 };
+#[cfg(feature = "android-keystore")]
+pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
 pub use transport::{StytchConfig, StytchTransport};
