@@ -9,7 +9,8 @@
 //!
 //! 1. **Build a client** with a [`SessionStore`]. On desktops and in tests use the
 //!    [`EncryptedFileStore`]; on phones the platform store (Keychain, Keystore) or one the app
-//!    implements. Building restores the stored session, if any:
+//!    implements. On Android that is `AndroidKeystoreStore`, built with the `android-keystore`
+//!    feature. Building restores the stored session, if any:
 //!
 //!    ```
 //!    use sessionkit::{EncryptedFileStore, FileStoreKey, RestoreOutcome, SessionClient};

@@ -223,14 +223,15 @@ fn describe(chain: &[Vec<String>]) -> String {
     }
 }
 
-/// A JNI error that carries no Java exception, described without any text from Java.
-fn jni_error(error: &jni::errors::Error) -> String {
+/// A JNI error, described without any text from Java (a caught exception's message and
+/// stack trace are left out).
+pub(super) fn jni_error(error: &jni::errors::Error) -> String {
     use jni::errors::Error;
     match error {
         Error::NoClassDefFound { requested, .. } => format!("class {requested} not found"),
         Error::MethodNotFound { name, sig } => format!("method {name} {sig} not found"),
         Error::CaughtJavaException { name, .. } => name.clone(),
-        other => format!("{other:?}").chars().take(200).collect(),
+        other => other.to_string().chars().take(200).collect(),
     }
 }
 

@@ -103,7 +103,10 @@ impl KeystoreConfig {
 /// **Not verified here**: the real `AndroidKeyStore`, StrongBox, and the
 /// `KeyGenParameterSpec` key creation, which only exist on a device.
 ///
-/// Calls on one store are serialised, so two threads cannot both create the key.
+/// [`clear`](SessionStore::clear) removes the file and keeps the key for the next save. Calls
+/// on one store are serialised, so two threads cannot both create the key. A thread the store
+/// attaches to the JVM stays attached until it exits, so the engine's threads pay for the
+/// attachment once.
 pub struct AndroidKeystoreStore {
     vm: JavaVM,
     config: KeystoreConfig,
@@ -145,7 +148,10 @@ impl AndroidKeystoreStore {
             Ok(result) => result,
             Err(error) => Err(Fault {
                 verdict: Verdict::Failed,
-                detail: format!("{action}: could not use the JVM: {error}"),
+                detail: format!(
+                    "{action}: could not use the JVM: {}",
+                    failure::jni_error(&error)
+                ),
             }),
         }
     }
