@@ -35,8 +35,16 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "cargo clippy with the Android Keystore store (feature android-keystore)"
+cargo clippy -p sessionkit --features android-keystore --all-targets -- -D warnings
+
 step "cargo test (unit, integration, property and doc tests)"
 cargo test --workspace -- --skip fault_matrix --skip concurrency_suite
+
+# Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
+# and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
+step "Android Keystore store on a desktop JVM (SPEC P4, E4, E5)"
+cargo test -p sessionkit --features android-keystore --lib --test android_keystore
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test -p sessionkit --test fault_matrix -- --nocapture

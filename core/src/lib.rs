@@ -9,7 +9,8 @@
 //!
 //! 1. **Build a client** with a [`SessionStore`]. On desktops and in tests use the
 //!    [`EncryptedFileStore`]; on phones the platform store (Keychain, Keystore) or one the app
-//!    implements. Building restores the stored session, if any:
+//!    implements. On Android that is `AndroidKeystoreStore`, built with the `android-keystore`
+//!    feature. Building restores the stored session, if any:
 //!
 //!    ```
 //!    use sessionkit::{EncryptedFileStore, FileStoreKey, RestoreOutcome, SessionClient};
@@ -82,6 +83,10 @@ pub use engine::{
     SessionListener, SignOutReason, StorageIssue, SystemClock, TokioClock,
 };
 pub use error::SessionError;
+/// The `jni` crate this crate was built with, so that callers hand
+/// [`AndroidKeystoreStore::new`] a `JavaVM` of the same version.
+#[cfg(feature = "android-keystore")]
+pub use jni;
 pub use jwt::JwtCheck;
 pub use model::{
     AuthenticationFactor, AuthenticatorAppFactor, BiometricFactor, CryptoWalletFactor,
@@ -89,5 +94,7 @@ pub use model::{
     PhoneNumberFactor, RecoveryCodeFactor, Session, SessionAttributes, SessionTokens,
     WebAuthnFactor,
 };
+#[cfg(feature = "android-keystore")]
+pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
 pub use transport::{StytchConfig, StytchTransport};

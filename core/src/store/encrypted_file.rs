@@ -1,19 +1,17 @@
 //! An AES-256-GCM encrypted file: the store for desktops, tests and the demo (SPEC P1, P2).
 //!
 //! The file is `magic (4) | format (1) | nonce (12) | ciphertext and tag`. The header is
-//! authenticated as associated data, every write draws a fresh random nonce, and a write goes
-//! to a temporary file in the same directory that is synced and then renamed over the old
-//! one, so a crash leaves the old file or the new one, never a torn one.
+//! authenticated as associated data, every write draws a fresh random nonce, and the file is
+//! replaced whole by [`atomic_file`](super::atomic_file), so a crash leaves the old file or
+//! the new one, never a torn one.
 
-use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use zeroize::Zeroizing;
 
-use super::{SessionStore, StoreError};
+use super::{SessionStore, StoreError, atomic_file};
 
 const MAGIC: &[u8; 4] = b"SKFS";
 const FORMAT: u8 = 1;
@@ -129,19 +127,6 @@ impl EncryptedFileStore {
                 )
             })
     }
-
-    fn write_atomically(&self, bytes: &[u8]) -> io::Result<()> {
-        let dir = match self.path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        fs::create_dir_all(dir)?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-        temp.write_all(bytes)?;
-        temp.as_file().sync_all()?;
-        temp.persist(&self.path).map_err(|e| e.error)?;
-        sync_dir(dir)
-    }
 }
 
 fn header() -> [u8; HEADER_LEN] {
@@ -149,30 +134,6 @@ fn header() -> [u8; HEADER_LEN] {
     header[..MAGIC.len()].copy_from_slice(MAGIC);
     header[MAGIC.len()] = FORMAT;
     header
-}
-
-/// Makes the rename itself durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
-}
-
-/// Errors that pass with time (a locked device's data protection, a busy file) are E4;
-/// the rest are failures the caller must hear about.
-fn io_error(action: &str, error: io::Error) -> StoreError {
-    use io::ErrorKind::*;
-    let message = format!("{action}: {error}");
-    match error.kind() {
-        PermissionDenied | WouldBlock | Interrupted | TimedOut | ResourceBusy => {
-            StoreError::Unavailable(message)
-        }
-        _ => StoreError::Failed(message),
-    }
 }
 
 impl std::fmt::Debug for EncryptedFileStore {
@@ -185,24 +146,17 @@ impl std::fmt::Debug for EncryptedFileStore {
 
 impl SessionStore for EncryptedFileStore {
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        match fs::read(&self.path) {
-            Ok(sealed) => Ok(Some(self.open(&sealed)?.to_vec())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_error("reading the session file", e)),
+        match atomic_file::read(&self.path)? {
+            Some(sealed) => Ok(Some(self.open(&sealed)?.to_vec())),
+            None => Ok(None),
         }
     }
 
     fn save(&self, blob: &[u8]) -> Result<(), StoreError> {
-        let sealed = self.seal(blob)?;
-        self.write_atomically(&sealed)
-            .map_err(|e| io_error("writing the session file", e))
+        atomic_file::write(&self.path, &self.seal(blob)?)
     }
 
     fn clear(&self) -> Result<(), StoreError> {
-        match fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io_error("removing the session file", e)),
-        }
+        atomic_file::remove(&self.path)
     }
 }

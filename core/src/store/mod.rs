@@ -5,8 +5,14 @@
 //! replace it atomically. Apps can bring their own store (for example one written in Kotlin
 //! or Swift) by implementing this trait.
 
+#[cfg(feature = "android-keystore")]
+mod android_keystore;
+mod atomic_file;
 mod encrypted_file;
 mod memory;
+
+#[cfg(feature = "android-keystore")]
+pub use android_keystore::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 
 pub use encrypted_file::{EncryptedFileStore, FileStoreKey};
 pub use memory::MemoryStore;
