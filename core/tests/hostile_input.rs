@@ -9,7 +9,7 @@
 //! | `envelope_decoder` | mutated stored envelopes (M4, E5) | decoded and re-encoded losslessly, or refused and wiped by the engine; no token in any message |
 //! | `session_file` | damaged encrypted session files (P2, E5) | every change is `Corrupted`; never a panic |
 //!
-//! `SESSIONKIT_FUZZ_CASES` sets the cases per target (default 1,000) and each target prints
+//! `SESSIONKIT_FUZZ_CASES` sets the cases per target (default 300) and each target prints
 //! `fuzz <target>: N executions, findings: 0`; run with `--nocapture` to see the lines.
 
 #[path = "hostile_input/harness.rs"]

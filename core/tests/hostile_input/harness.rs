@@ -13,7 +13,7 @@ use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 
 /// Cases per target when nothing is set: the smoke run of `scripts/test.sh`.
-pub const SMOKE_CASES: u32 = 1_000;
+pub const SMOKE_CASES: u32 = 300;
 
 fn env_number(name: &str) -> Option<u64> {
     let value = std::env::var(name).ok()?;
