@@ -2,7 +2,8 @@
 # Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
 #
 #   scripts/test.sh          the default run (what CI runs)
-#   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs
+#   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
+#                            200,000 cases per fuzz target (release build), 200 crashes per point
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ step() { printf '\n==> %s\n' "$*"; }
 if [ "$full" = 1 ]; then
   export PROPTEST_CASES="${PROPTEST_CASES:-4096}"
   export SESSIONKIT_FAULT_MATRIX_RUNS="${SESSIONKIT_FAULT_MATRIX_RUNS:-10000}"
+  export SESSIONKIT_FUZZ_CASES="${SESSIONKIT_FUZZ_CASES:-200000}"
+  export SESSIONKIT_CRASH_RUNS="${SESSIONKIT_CRASH_RUNS:-200}"
 fi
 
 step "cargo fmt --check"
@@ -29,7 +32,18 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
-cargo test --workspace -- --skip fault_matrix
+# The fuzz targets (named fuzz_*) and the crash simulation run below, with their counts printed.
+cargo test --workspace -- --skip fault_matrix --skip fuzz_ --skip p2_a_crash_at_any_point
+
+step "fuzz: hostile responses, JWTs, envelopes and session files (printed)"
+if [ "$full" = 1 ]; then
+  cargo test -p sessionkit --release --test hostile_input -- --nocapture
+else
+  cargo test -p sessionkit --test hostile_input -- --nocapture
+fi
+
+step "crash simulation: a child process killed at every point of a refresh (printed)"
+cargo test -p sessionkit --test storage_faults p2_a_crash_at_any_point -- --nocapture
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test -p sessionkit --test fault_matrix -- --nocapture

@@ -215,7 +215,7 @@ fn parse_headers(value: &str, now: DateTime<Utc>) -> Result<(), TestCaseError> {
 }
 
 #[test]
-fn e2_e6_hostile_response_bodies_get_a_typed_answer_and_quote_no_token() {
+fn fuzz_e2_e6_hostile_response_bodies_get_a_typed_answer_and_quote_no_token() {
     let target = Target::new("response_parser");
     // Every cut of every wire sample, as a body cut short by a dropped connection.
     for base in &WIRE.bases {
@@ -259,7 +259,7 @@ fn e2_e6_hostile_response_bodies_get_a_typed_answer_and_quote_no_token() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn j1_hostile_jwts_give_the_payloads_own_exp_or_an_error_never_a_panic() {
+fn fuzz_j1_hostile_jwts_give_the_payloads_own_exp_or_an_error_never_a_panic() {
     use base64::Engine as _;
     let target = Target::new("jwt_reader");
     target.run(jwts::hostile_jwt(), |hostile| {
@@ -301,7 +301,7 @@ static VERIFIER: LazyLock<JwtVerifier> = LazyLock::new(|| {
 });
 
 #[test]
-fn j2_only_genuine_rs256_jwts_under_the_sandbox_kid_ever_verify() {
+fn fuzz_j2_only_genuine_rs256_jwts_under_the_sandbox_kid_ever_verify() {
     let target = Target::new("jwt_verifier");
     target.run(jwts::hostile_jwt(), |hostile| {
         let built = hostile.build();
@@ -458,7 +458,7 @@ fn restored_as(client: &SessionClient, envelope: &DecodedEnvelope) -> Result<(),
 }
 
 #[test]
-fn e5_hostile_envelopes_are_restored_whole_or_wiped_never_a_panic_or_a_leak() {
+fn fuzz_e5_hostile_envelopes_are_restored_whole_or_wiped_never_a_panic_or_a_leak() {
     let target = Target::new("envelope_decoder");
     for base in &ENVELOPES.bases {
         let text = serde_json::to_vec(base).unwrap();
@@ -524,7 +524,7 @@ fn damage_file(sealed: &[u8], damage: &FileDamage) -> Vec<u8> {
 }
 
 #[test]
-fn e5_damaged_session_files_are_corrupted_never_a_panic() {
+fn fuzz_e5_damaged_session_files_are_corrupted_never_a_panic() {
     let target = Target::new("session_file");
     let dir = tempfile::tempdir().unwrap();
     let store = EncryptedFileStore::new(
