@@ -4,7 +4,8 @@
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
 #                            10 concurrency rounds of 2,000 tasks, 20,000 schedules per model-check
-#                            strategy
+#                            strategy, 200,000 cases per fuzz target (release build), 200 crashes
+#                            per point
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ full=0
 for arg in "$@"; do
   case "$arg" in
     --full) full=1 ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +26,8 @@ if [ "$full" = 1 ]; then
   export SESSIONKIT_CONCURRENCY_TASKS="${SESSIONKIT_CONCURRENCY_TASKS:-2000}"
   export SESSIONKIT_CONCURRENCY_ROUNDS="${SESSIONKIT_CONCURRENCY_ROUNDS:-10}"
   export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-20000}"
+  export SESSIONKIT_FUZZ_CASES="${SESSIONKIT_FUZZ_CASES:-200000}"
+  export SESSIONKIT_CRASH_RUNS="${SESSIONKIT_CRASH_RUNS:-200}"
 else
   export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-500}"
 fi
@@ -39,12 +42,23 @@ step "cargo clippy with the Android Keystore store (feature android-keystore)"
 cargo clippy -p sessionkit --features android-keystore --all-targets -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
-cargo test --workspace -- --skip fault_matrix --skip concurrency_suite
+# The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.
+cargo test --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ --skip p2_a_crash_at_any_point
 
 # Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
 # and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
 step "Android Keystore store on a desktop JVM (SPEC P4, E4, E5)"
 cargo test -p sessionkit --features android-keystore --lib --test android_keystore
+
+step "fuzz: hostile responses, JWTs, envelopes and session files (printed)"
+if [ "$full" = 1 ]; then
+  cargo test -p sessionkit --release --test hostile_input -- --nocapture
+else
+  cargo test -p sessionkit --test hostile_input -- --nocapture
+fi
+
+step "crash simulation: a child process killed at every point of a refresh (printed)"
+cargo test -p sessionkit --test storage_faults p2_a_crash_at_any_point -- --nocapture
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test -p sessionkit --test fault_matrix -- --nocapture

@@ -72,6 +72,9 @@
 mod engine;
 mod envelope;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jwt;
 mod model;
 mod store;

@@ -57,6 +57,10 @@ pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| JwtError::Malformed("payload is not base64url"))?;
+    // RFC 7519: the claims set is a JSON object.
+    if !crate::model::starts_as_object(&bytes) {
+        return Err(JwtError::Malformed("payload is not a JSON object"));
+    }
     let claims: Expiry =
         serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))?;
     // NumericDate may carry a fraction; the whole second is precise enough to schedule by.

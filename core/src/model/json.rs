@@ -28,6 +28,13 @@ pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
     )
 }
 
+/// Whether `bytes` start as a JSON object. serde's derived structs also read a JSON array
+/// positionally (`["session_not_found"]` as an error envelope, `[1767225600]` as JWT claims),
+/// and none of the documents SessionKit reads is ever an array.
+pub(crate) fn starts_as_object(bytes: &[u8]) -> bool {
+    bytes.trim_ascii_start().first() == Some(&b'{')
+}
+
 /// Declares an enum over a string-valued wire field whose unknown values survive as
 /// `Unknown(String)` and are written back as they came.
 macro_rules! open_string_enum {

@@ -16,6 +16,6 @@ pub use factor::{
     RecoveryCodeFactor, WebAuthnFactor,
 };
 pub use json::JsonObject;
-pub(crate) use json::describe_json_error;
+pub(crate) use json::{describe_json_error, starts_as_object};
 pub use session::{Session, SessionAttributes};
 pub use tokens::SessionTokens;

@@ -11,7 +11,7 @@ mod config;
 mod error;
 mod stytch;
 mod tls;
-mod wire;
+pub(crate) mod wire;
 
 use std::future::Future;
 use std::pin::Pin;

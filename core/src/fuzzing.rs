@@ -1,0 +1,105 @@
+//! Entry points for the fuzz and property tests of hostile input (issue 6), behind the
+//! `fuzzing` feature and hidden from the documentation.
+//!
+//! The response parser and the envelope decoder are private: apps never call them, but they
+//! read bytes an attacker (a hostile network, a tampered file) may choose. These thin
+//! wrappers let `tests/hostile_input.rs` and the optional `fuzz/` crate drive exactly the
+//! code the engine runs, without widening the real API. Nothing here adds behaviour.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::envelope::{Envelope, EnvelopeError};
+use crate::model::{Session, SessionTokens};
+use crate::transport::{Authenticated, TransportError, wire};
+
+/// A sessions/authenticate success body, as the transport reads it.
+pub fn authenticate_body(body: &[u8]) -> Result<Authenticated, TransportError> {
+    wire::authenticated(body)
+}
+
+/// A sessions/revoke success body: its `request_id`.
+pub fn revoke_body(body: &[u8]) -> Result<Option<String>, TransportError> {
+    wire::acknowledged(body)
+}
+
+/// A JWKS body: the text and its `request_id`.
+pub fn jwks_body(body: &[u8]) -> Result<(String, Option<String>), TransportError> {
+    wire::jwks(body)
+}
+
+/// The error for a non-2xx answer with `body`.
+pub fn error_body(
+    status: u16,
+    body: Option<&[u8]>,
+    retry_after: Option<Duration>,
+) -> TransportError {
+    wire::api_error(status, body, retry_after)
+}
+
+/// A `Retry-After` header value read at `now`.
+pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    wire::retry_after(value, now)
+}
+
+/// Whether a `Content-Type` value is accepted, and how it is shown in an error.
+pub fn content_type(value: &str) -> (bool, String) {
+    (wire::is_json(value), wire::media_type(Some(value)))
+}
+
+/// A stored envelope, decoded as the engine decodes it at start-up.
+pub fn decode_envelope(bytes: &[u8]) -> Result<DecodedEnvelope, EnvelopeRejected> {
+    Envelope::decode(bytes)
+        .map(DecodedEnvelope)
+        .map_err(EnvelopeRejected)
+}
+
+/// What [`decode_envelope`] read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedEnvelope(Envelope);
+
+impl DecodedEnvelope {
+    /// The tokens.
+    pub fn tokens(&self) -> &SessionTokens {
+        &self.0.tokens
+    }
+
+    /// The last known session.
+    pub fn session(&self) -> Option<&Session> {
+        self.0.session.as_ref()
+    }
+
+    /// When the server last confirmed the session.
+    pub fn last_validated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_validated_at
+    }
+
+    /// Encodes it again in the current format.
+    pub fn encode(&self) -> Vec<u8> {
+        self.0.encode().to_vec()
+    }
+}
+
+/// Why [`decode_envelope`] refused the bytes; Display and Debug are the engine's own.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvelopeRejected(EnvelopeError);
+
+impl EnvelopeRejected {
+    /// Whether the bytes were a well-formed envelope of a newer format.
+    pub fn is_future_format(&self) -> bool {
+        matches!(self.0, EnvelopeError::FutureFormat(_))
+    }
+}
+
+impl std::fmt::Display for EnvelopeRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Debug for EnvelopeRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
