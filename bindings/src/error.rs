@@ -32,14 +32,17 @@ pub enum SessionKitError {
     },
     /// The server refused the request for a reason that does not end the session (an invalid
     /// `session_duration_minutes`, for example). The session is kept; fix the request.
-    #[error("server rejected the request ({error_type}, HTTP {status}), session kept: {message}")]
+    #[error(
+        "server rejected the request ({error_type}, HTTP {status}), session kept: {error_message}"
+    )]
     ServerRejected {
         /// The HTTP status.
         status: u16,
         /// The server's `error_type`.
         error_type: String,
-        /// The server's `error_message`.
-        message: String,
+        /// The server's `error_message` (named so that it does not hide the exception's own
+        /// `message` in Kotlin).
+        error_message: String,
     },
     /// Secure storage cannot be reached right now (a locked device, a busy key store). The
     /// session is not lost; call `storage_became_available` once it is back (E4).
@@ -97,7 +100,7 @@ impl From<SessionError> for SessionKitError {
             } => Self::ServerRejected {
                 status,
                 error_type,
-                message,
+                error_message: message,
             },
             SessionError::StorageUnavailable { detail } => Self::StorageUnavailable { detail },
             SessionError::StorageCorrupted { detail } => Self::StorageCorrupted { detail },
