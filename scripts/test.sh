@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
+# Every test this machine can run: formatting, lints, unit, integration, property and doc tests,
+# and the Kotlin layer on the JVM (host tests and the getSync benchmark).
 #
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs
@@ -27,9 +28,13 @@ cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p sessionkit-ffi --all-targets --features cli -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
 cargo test --workspace -- --skip fault_matrix
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test -p sessionkit --test fault_matrix -- --nocapture
+
+step "Kotlin: generated bindings and the SessionKit wrapper on the JVM against the sandbox; getSync benchmark"
+bash scripts/kotlin-tests.sh

@@ -108,7 +108,10 @@ mod tests {
     fn unset_values_take_the_core_defaults() {
         assert_eq!(config().refresh_policy(), Some(RefreshPolicy::default()));
         let stytch = config().stytch();
-        assert_eq!(stytch.request_timeout, StytchConfig::DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(
+            stytch.request_timeout,
+            StytchConfig::DEFAULT_REQUEST_TIMEOUT
+        );
         assert_eq!(stytch.base_url, None);
     }
 

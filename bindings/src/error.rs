@@ -159,6 +159,8 @@ mod tests {
     #[test]
     fn e6_a_throwing_callback_becomes_an_internal_error() {
         let error = SessionKitError::from(UnexpectedUniFFICallbackError::new("boom"));
-        assert!(matches!(error, SessionKitError::Internal { ref detail } if detail.contains("boom")));
+        assert!(
+            matches!(error, SessionKitError::Internal { ref detail } if detail.contains("boom"))
+        );
     }
 }

@@ -24,6 +24,10 @@ pub trait SessionListener: Send + Sync {
 
 /// Something a listener should know about.
 #[derive(Clone, Debug, PartialEq, uniffi::Enum)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a transfer value, built once per event and lowered into a buffer at once"
+)]
 pub enum SessionEvent {
     /// The session or its tokens changed; announced after the new state was persisted (or
     /// the write was attempted, O2).

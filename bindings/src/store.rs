@@ -100,11 +100,11 @@ pub fn encrypted_file_store(
     path: String,
     key: Vec<u8>,
 ) -> Result<Arc<dyn SessionStore>, SessionKitError> {
-    let key: [u8; 32] = key
-        .try_into()
-        .map_err(|key: Vec<u8>| SessionKitError::InvalidArgument {
-            detail: format!("the file store key must be 32 bytes, not {}", key.len()),
-        })?;
+    let key: [u8; 32] =
+        key.try_into()
+            .map_err(|key: Vec<u8>| SessionKitError::InvalidArgument {
+                detail: format!("the file store key must be 32 bytes, not {}", key.len()),
+            })?;
     let store = EncryptedFileStore::new(path, FileStoreKey::from_bytes(key));
     Ok(Arc::new(BuiltIn(Box::new(store))))
 }
@@ -151,7 +151,10 @@ mod tests {
     fn p1_built_in_stores_keep_the_blob() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.bin").to_string_lossy().into_owned();
-        for store in [memory_store(), encrypted_file_store(path, vec![7; 32]).unwrap()] {
+        for store in [
+            memory_store(),
+            encrypted_file_store(path, vec![7; 32]).unwrap(),
+        ] {
             assert_eq!(store.load().unwrap(), None);
             store.save(b"envelope".to_vec()).unwrap();
             assert_eq!(store.load().unwrap().as_deref(), Some(&b"envelope"[..]));
@@ -168,7 +171,9 @@ mod tests {
 
     #[test]
     fn e4_e5_store_errors_keep_their_meaning_for_the_core() {
-        let unavailable = StoreError::Unavailable { detail: "locked".into() };
+        let unavailable = StoreError::Unavailable {
+            detail: "locked".into(),
+        };
         assert_eq!(
             sessionkit::StoreError::from(unavailable),
             sessionkit::StoreError::Unavailable("locked".into())
