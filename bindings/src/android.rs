@@ -56,7 +56,7 @@ fn init_platform_verifier(
     env: &mut jni::Env<'_>,
     context: JObject<'_>,
 ) -> Result<(), jni::errors::Error> {
-    if context.is_null() {
+    if context.as_raw().is_null() {
         return Err(jni::errors::Error::NullPtr(
             "SessionKit.initialize needs the application Context",
         ));

@@ -198,8 +198,17 @@ class SessionKit private constructor(
          * own [SessionStore] implementation.
          *
          * @throws SessionKitException.InvalidArgument the configuration is not usable.
+         * @throws IllegalStateException on Android, when `SessionKit.initialize(context)` has
+         *   not run: without the Context every HTTPS certificate check would fail.
          */
-        fun start(config: ClientConfig, store: SessionStore = memoryStore()): SessionKit =
-            SessionKit(SessionClient(config, store))
+        fun start(config: ClientConfig, store: SessionStore = memoryStore()): SessionKit {
+            check(!onAndroid() || isNativeInitialized()) {
+                "call SessionKit.initialize(context) before SessionKit.start"
+            }
+            return SessionKit(SessionClient(config, store))
+        }
+
+        /** ART still reports its VM as "Dalvik"; desktop JVMs never do. */
+        private fun onAndroid(): Boolean = System.getProperty("java.vm.name") == "Dalvik"
     }
 }
