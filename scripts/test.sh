@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test this machine can run: formatting, lints, unit, integration, property and doc tests.
+# Every test this machine can run: formatting, lints, unit, integration, property and doc tests,
+# and the Kotlin layer on the JVM (host tests and the getSync benchmark).
 #
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
@@ -37,6 +38,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p sessionkit-ffi --all-targets --features cli -- -D warnings
 
 step "cargo clippy with the Android Keystore store (feature android-keystore)"
 cargo clippy -p sessionkit --features android-keystore --all-targets -- -D warnings
@@ -69,3 +71,6 @@ cargo test -p sessionkit --test concurrency_suite -- --nocapture
 step "model check: shuttle (DFS, PCT, random) over the engine's own locks and tasks (printed)"
 cargo clippy -p sessionkit --features model-check --lib --tests -- -D warnings
 cargo test -p sessionkit --features model-check --lib model_check -- --nocapture
+
+step "Kotlin: generated bindings and the SessionKit wrapper on the JVM against the sandbox; getSync benchmark"
+bash scripts/kotlin-tests.sh

@@ -1,0 +1,81 @@
+// What the host tests share: the sandbox (started once per JVM), a Kotlin session store the
+// tests can make fail on purpose, and a listener that queues events for a test to await.
+package dev.sessionkit
+
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import kotlin.test.fail
+
+/** Bounds a wait for something that must happen; it only turns a hang into a failure. */
+const val DELIVERY_BOUND_SECONDS = 10L
+
+/** One sandbox for the whole run, stopped when the JVM exits. */
+val sandbox: Sandbox by lazy {
+    Sandbox.start().also { started -> Runtime.getRuntime().addShutdownHook(Thread { started.close() }) }
+}
+
+/** An app-supplied store written in Kotlin (P1): a byte array in memory, with switches. */
+class KotlinStore(var blob: ByteArray? = null) : SessionStore {
+    /** While false, every call throws `StoreException.Unavailable` (a locked device, E4). */
+    @Volatile var available = true
+
+    /** When set, `clear` throws it: an exception no store contract allows (E6). */
+    @Volatile var clearThrows: RuntimeException? = null
+
+    /** When set, `load` throws it. */
+    @Volatile var loadThrows: RuntimeException? = null
+
+    @Volatile var saves = 0
+        private set
+
+    override fun load(): ByteArray? {
+        loadThrows?.let { throw it }
+        if (!available) throw StoreException.Unavailable("device locked")
+        return blob
+    }
+
+    override fun save(blob: ByteArray) {
+        if (!available) throw StoreException.Unavailable("device locked")
+        this.blob = blob.copyOf()
+        saves++
+    }
+
+    override fun clear() {
+        clearThrows?.let { throw it }
+        if (!available) throw StoreException.Unavailable("device locked")
+        blob = null
+    }
+}
+
+/** Queues every event it hears; [next] awaits one. */
+class EventQueue : (SessionEvent) -> Unit {
+    private val queue = LinkedBlockingQueue<SessionEvent>()
+
+    override fun invoke(event: SessionEvent) {
+        queue.put(event)
+    }
+
+    /** The next event, or a failure after [DELIVERY_BOUND_SECONDS]. */
+    fun next(): SessionEvent =
+        queue.poll(DELIVERY_BOUND_SECONDS, TimeUnit.SECONDS) ?: fail("no event within the bound")
+
+    /** The next `Changed` event, skipping storage notices. */
+    fun nextChange(): SessionEvent.Changed {
+        while (true) {
+            val event = next()
+            if (event is SessionEvent.Changed) return event
+        }
+    }
+
+    /** Events already heard and not yet taken. */
+    fun pending(): List<SessionEvent> = queue.toList()
+}
+
+/** A SessionKit on the sandbox holding a fresh signed-in user's confirmed session. */
+fun signedInKit(store: SessionStore = memoryStore()): Pair<SessionKit, Sandbox.SignedIn> {
+    val kit = SessionKit.start(sandbox.config(), store)
+    val signedIn = sandbox.signIn()
+    kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt)
+    kotlinx.coroutines.runBlocking { kit.authenticate() }
+    return kit to signedIn
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The JVM host tests of the Kotlin layer: builds libsessionkit_ffi and the sandbox for the
+# host, generates the Kotlin bindings, compiles them with the wrapper and the tests, runs the
+# tests against a sandbox process, then the getSync benchmark.
+#
+#   scripts/kotlin-tests.sh              tests, then the benchmark
+#   scripts/kotlin-tests.sh NAME...      only the named tests, no benchmark
+#
+# Installs what it needs when missing: the npm package kotlin-compiler (kotlinc, the Kotlin
+# stdlib, kotlin-test and kotlinx-coroutines) into .tools/, and Debian's libjna-java.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+KOTLIN_COMPILER_VERSION="2.4.20"
+tools="$root/.tools"
+kotlin_home="$tools/node_modules/kotlin-compiler"
+jna_jar="/usr/share/java/jna.jar"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+build="$root/build/kotlin"
+
+say() { printf '  -- %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  say "apt-get install $*"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+# ----- tools -----
+if ! command -v java >/dev/null || ! command -v javac >/dev/null; then
+  apt_install openjdk-17-jdk-headless
+fi
+if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
+  command -v npm >/dev/null || apt_install npm
+  say "npm install kotlin-compiler@$KOTLIN_COMPILER_VERSION into .tools/"
+  npm install --silent --no-audit --no-fund --prefix "$tools" "kotlin-compiler@$KOTLIN_COMPILER_VERSION"
+fi
+[ -f "$jna_jar" ] || apt_install libjna-java
+
+lib="$kotlin_home/lib"
+compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar"
+run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
+
+# ----- native library, bindings generator and sandbox, for the host -----
+say "cargo build -p sessionkit-ffi --features cli (libsessionkit_ffi.so, uniffi-bindgen)"
+cargo build --quiet -p sessionkit-ffi --features cli
+say "cargo build -p sessionkit-sandbox"
+cargo build --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
+so="$target_dir/debug/libsessionkit_ffi.so"
+sandbox="$target_dir/debug/sessionkit-sandbox"
+
+say "uniffi-bindgen generate --library (Kotlin) into build/kotlin/generated"
+rm -rf "$build"
+mkdir -p "$build"
+"$target_dir/debug/uniffi-bindgen" generate --no-format --library "$so" \
+  --language kotlin --out-dir "$build/generated" >/dev/null
+
+# ----- compile: generated bindings + wrapper (minus the Android-only file) + tests -----
+main_src="android/sessionkit/src/main/kotlin"
+test_src="android/sessionkit/src/test/kotlin"
+mapfile -t sources < <(
+  find "$build/generated" "$test_src" -name '*.kt'
+  find "$main_src" -name '*.kt' ! -name 'SessionKitAndroid.kt'
+)
+say "kotlinc: ${#sources[@]} files"
+started=$(date +%s)
+"$kotlin_home/bin/kotlinc" -nowarn -cp "$compile_cp" -d "$build/host-tests.jar" "${sources[@]}"
+say "compiled in $(( $(date +%s) - started )) s"
+
+# ----- run -----
+jvm=(java -cp "$build/host-tests.jar:$run_cp"
+  "-Djna.library.path=$(dirname "$so")"
+  "-Duniffi.component.sessionkit_ffi.libraryOverride=$so"
+  "-Dsessionkit.sandbox=$sandbox")
+
+say "host tests"
+"${jvm[@]}" dev.sessionkit.TestRunnerKt "$@"
+if [ "$#" = 0 ]; then
+  say "getSync benchmark"
+  "${jvm[@]}" dev.sessionkit.GetSyncBenchmarkKt
+fi
