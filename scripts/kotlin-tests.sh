@@ -56,6 +56,13 @@ mkdir -p "$build"
 "$target_dir/debug/uniffi-bindgen" generate --no-format --library "$so" \
   --language kotlin --out-dir "$build/generated" >/dev/null
 
+# ----- the software stand-in for AndroidKeyStore (shared with the core's JVM tests) -----
+java_test_src="core/tests/android_keystore/java"
+mapfile -t java_sources < <(find "$java_test_src" -name '*.java')
+javac -nowarn -d "$build/java-classes" "${java_sources[@]}"
+compile_cp="$build/java-classes:$compile_cp"
+run_cp="$build/java-classes:$run_cp"
+
 # ----- compile: generated bindings + wrapper (minus the Android-only file) + tests -----
 main_src="android/sessionkit/src/main/kotlin"
 test_src="android/sessionkit/src/test/kotlin"

@@ -13,7 +13,8 @@
 //!   (`handle.rs`): observation.
 //! - [`SessionKitError`] (`error.rs`): the one error type, whose variants say what to do.
 //! - `android.rs`: the JNI entry point that gives the engine the JavaVM and, on Android, the
-//!   application Context for the platform certificate verifier.
+//!   application Context for the platform certificate verifier; `keystore.rs`:
+//!   [`android_keystore_store`], the Keystore-backed store (SPEC P4) built on that JavaVM.
 //!
 //! Generate the bindings from the built library:
 //! `cargo run -p sessionkit-ffi --features cli --bin uniffi-bindgen -- generate --library
@@ -28,6 +29,7 @@ mod client;
 mod config;
 mod error;
 mod handle;
+mod keystore;
 mod lifecycle;
 mod listener;
 mod session;
@@ -38,6 +40,7 @@ pub use client::SessionClient;
 pub use config::ClientConfig;
 pub use error::SessionKitError;
 pub use handle::ListenerHandle;
+pub use keystore::android_keystore_store;
 pub use lifecycle::{RestoreOutcome, SchedulerStats};
 pub use listener::{ChangeCause, SessionEvent, SessionListener, SignOutReason, StorageIssue};
 pub use session::{AuthenticationFactor, Session, SessionAttributes, SessionInfo, SessionTokens};

@@ -110,7 +110,7 @@ pub fn encrypted_file_store(
 }
 
 /// A core store offered through the FFI trait.
-struct BuiltIn(Box<dyn sessionkit::SessionStore>);
+pub(crate) struct BuiltIn(pub(crate) Box<dyn sessionkit::SessionStore>);
 
 impl SessionStore for BuiltIn {
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {

@@ -14,3 +14,17 @@ import android.content.Context
 fun SessionKit.Companion.initialize(context: Context) {
     SessionKitNative.initialize(context.applicationContext)
 }
+
+/**
+ * The store Android apps should use (SPEC P4): the session encrypted with AES-256-GCM under a
+ * key held by `AndroidKeyStore` under [alias], in a file in `context.noBackupFilesDir`, so that
+ * a backup never carries a blob whose key stayed on the old device (such a blob would be
+ * wiped and reported as corrupted). Call [initialize] first.
+ *
+ * ```
+ * SessionKit.initialize(context)
+ * val kit = SessionKit.start(config, SessionKit.keystoreStore(context))
+ * ```
+ */
+fun SessionKit.Companion.keystoreStore(context: Context, alias: String = "sessionkit"): SessionStore =
+    androidKeystoreStore(alias, java.io.File(context.noBackupFilesDir, "sessionkit.session").path)

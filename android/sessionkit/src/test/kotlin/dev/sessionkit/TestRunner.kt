@@ -32,5 +32,5 @@ fun runTests(tests: List<HostTest>, only: Set<String>) {
 
 /** `java ... dev.sessionkit.HostTestsKt [test names...]` */
 fun main(args: Array<String>) {
-    runTests(hostTests(), args.toSet())
+    runTests(hostTests() + keystoreHostTests(), args.toSet())
 }
