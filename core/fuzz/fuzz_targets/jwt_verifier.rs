@@ -43,8 +43,18 @@ enum Alg {
 }
 
 const OTHER_ALGS: [&str; 12] = [
-    "HS384", "HS512", "RS384", "RS512", "PS256", "ES256", "EdDSA", "RS256 ", " RS256", "rs256",
-    "RS256\u{0}", "",
+    "HS384",
+    "HS512",
+    "RS384",
+    "RS512",
+    "PS256",
+    "ES256",
+    "EdDSA",
+    "RS256 ",
+    " RS256",
+    "rs256",
+    "RS256\u{0}",
+    "",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -184,7 +194,9 @@ fn pick<T: Copy>(items: &[T], n: usize) -> T {
 fn time(time: &Time) -> Option<Value> {
     Some(match *time {
         Time::Offset(offset) => json!(NOW + i64::from(offset)),
-        Time::Fraction(offset, frac) => json!(NOW as f64 + f64::from(offset) + f64::from(frac) / 65536.0),
+        Time::Fraction(offset, frac) => {
+            json!(NOW as f64 + f64::from(offset) + f64::from(frac) / 65536.0)
+        }
         Time::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
         Time::Huge(n) => json!(n),
         Time::Text(offset) => json!((NOW + i64::from(offset)).to_string()),
@@ -201,7 +213,10 @@ fn header_bytes(shape: &HeaderShape) -> Vec<u8> {
     let alg = match &shape.alg {
         Alg::Rs256 => Some(json!("RS256")),
         Alg::None => Some(json!("none")),
-        Alg::NoneCased(n) => Some(json!(pick(&["None", "NONE", "nOnE", "noNe"], usize::from(*n)))),
+        Alg::NoneCased(n) => Some(json!(pick(
+            &["None", "NONE", "nOnE", "noNe"],
+            usize::from(*n)
+        ))),
         Alg::Hs256 => Some(json!("HS256")),
         Alg::Other(n) => Some(json!(pick(&OTHER_ALGS, usize::from(*n)))),
         Alg::Text(text) => Some(json!(text)),
@@ -271,7 +286,11 @@ fn claims_bytes(shape: &ClaimsShape) -> Vec<u8> {
         return raw.clone();
     }
     let mut claims = Map::new();
-    for (name, value) in [("exp", &shape.exp), ("nbf", &shape.nbf), ("iat", &shape.iat)] {
+    for (name, value) in [
+        ("exp", &shape.exp),
+        ("nbf", &shape.nbf),
+        ("iat", &shape.iat),
+    ] {
         if let Some(value) = time(value) {
             claims.insert(name.into(), value);
         }
@@ -295,7 +314,13 @@ fn claims_bytes(shape: &ClaimsShape) -> Vec<u8> {
         Aud::List(which) => {
             let list: Vec<&str> = which
                 .iter()
-                .map(|&ours| if ours { PROJECT } else { "project-test-someone-else" })
+                .map(|&ours| {
+                    if ours {
+                        PROJECT
+                    } else {
+                        "project-test-someone-else"
+                    }
+                })
                 .collect();
             claims.insert("aud".into(), json!(list));
         }
@@ -354,8 +379,13 @@ impl Token {
         let header_json = header_bytes(&self.header);
         let claims_json = claims_bytes(&self.claims);
         let (header, payload) = match self.damage {
-            Damage::StandardBase64 => (STANDARD.encode(&header_json), STANDARD.encode(&claims_json)),
-            _ => (URL_SAFE_NO_PAD.encode(&header_json), URL_SAFE_NO_PAD.encode(&claims_json)),
+            Damage::StandardBase64 => {
+                (STANDARD.encode(&header_json), STANDARD.encode(&claims_json))
+            }
+            _ => (
+                URL_SAFE_NO_PAD.encode(&header_json),
+                URL_SAFE_NO_PAD.encode(&claims_json),
+            ),
         };
         let input = format!("{header}.{payload}");
         let signature = signature(&self.signature, &input);
@@ -407,7 +437,10 @@ fuzz_target!(|data: &[u8]| {
     match VERIFIER.check(Some(&tokens)) {
         JwtCheck::Valid(claims) => panic!("a JWT nobody here could sign verified: {claims:?}"),
         JwtCheck::TryRefresh(reason) => {
-            assert!(!reason.contains(OPAQUE), "the reason quotes the session token");
+            assert!(
+                !reason.contains(OPAQUE),
+                "the reason quotes the session token"
+            );
             assert_quotes_no_token("the reason", &reason, jwt.as_bytes());
         }
         JwtCheck::Unauthorised => panic!("Unauthorised although tokens were given"),

@@ -56,7 +56,10 @@ fn authenticate(body: &[u8], doc: Option<&Value>) {
     match fuzzing::authenticate_body(body) {
         Ok(answer) => {
             let (token, jwt) = (answer.tokens.session_token(), answer.tokens.session_jwt());
-            assert!(!token.is_empty() && !jwt.is_empty(), "empty tokens accepted");
+            assert!(
+                !token.is_empty() && !jwt.is_empty(),
+                "empty tokens accepted"
+            );
             if let Some(data) = doc.map(|doc| &doc["data"]).filter(|data| data.is_object()) {
                 assert_eq!(data["session_token"].as_str(), Some(token));
                 assert_eq!(data["session_jwt"].as_str(), Some(jwt));

@@ -69,7 +69,8 @@ pub fn oracle(body: &[u8]) -> Option<Value> {
 }
 
 /// The sandbox's signing key (committed, no value outside tests): the key the verifier trusts.
-pub const SANDBOX_KEY_PEM: &str = include_str!("../../../tests/sandbox/keys/sandbox-signing-key.pem");
+pub const SANDBOX_KEY_PEM: &str =
+    include_str!("../../../tests/sandbox/keys/sandbox-signing-key.pem");
 /// The sandbox's `kid` (`sessionkit_sandbox::jwt::KID`).
 pub const SANDBOX_KID: &str = "jwk-test-sessionkit-sandbox-1";
 /// The project the verifier expects, as in the proptest targets.
@@ -99,7 +100,8 @@ pub static PUBLIC_KEY: LazyLock<PublicKey> = LazyLock::new(|| {
     let public = private.to_public_key();
     let n = URL_SAFE_NO_PAD.encode(public.n().to_bytes_be());
     let e = URL_SAFE_NO_PAD.encode(public.e().to_bytes_be());
-    let jwk = json!({"kty": "RSA", "kid": SANDBOX_KID, "n": n, "e": e, "alg": "RS256", "use": "sig"});
+    let jwk =
+        json!({"kty": "RSA", "kid": SANDBOX_KID, "n": n, "e": e, "alg": "RS256", "use": "sig"});
     PublicKey {
         jwks: json!({ "keys": [jwk] }).to_string(),
         jwk: jwk.to_string(),
@@ -114,7 +116,9 @@ pub static PUBLIC_KEY: LazyLock<PublicKey> = LazyLock::new(|| {
 pub static VERIFIER: LazyLock<JwtVerifier> = LazyLock::new(|| {
     let clock = Arc::new(ManualClock::at_millis(NOW * 1000));
     let verifier = JwtVerifier::for_project(clock, PROJECT);
-    verifier.set_jwks(&PUBLIC_KEY.jwks).expect("the sandbox JWKS");
+    verifier
+        .set_jwks(&PUBLIC_KEY.jwks)
+        .expect("the sandbox JWKS");
     verifier
 });
 
