@@ -55,11 +55,12 @@ for target in "${targets[@]}"; do
     >"$log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - started ))
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  coverage=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]*' | tail -n 1 || true)
-  corpus=$(find "$grown" -type f | wc -l)
+  # libFuzzer's last status line: edge coverage, features, and the corpus it keeps.
+  coverage=$(grep -E '^#[0-9]+' "$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' | tail -n 1 || true)
+  files=$(find "$grown" -type f | wc -l)
   if [ "$status" = 0 ]; then
     echo "cargo fuzz $target: ${executions:-?} executions in $elapsed s, findings: 0"
-    echo "  ${coverage:-cov: ?}, grown corpus: $corpus units ($grown)"
+    echo "  ${coverage:-cov: ?}; $files files in core/$grown"
   else
     failed=1
     echo "cargo fuzz $target: ${executions:-?} executions in $elapsed s, findings: 1 (exit $status)"
