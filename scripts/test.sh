@@ -6,7 +6,7 @@
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
 #                            10 concurrency rounds of 2,000 tasks, 20,000 schedules per model-check
 #                            strategy, 200,000 cases per fuzz target (release build), 200 crashes
-#                            per point
+#                            per point, then 300 s per cargo-fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +57,11 @@ if [ "$full" = 1 ]; then
   cargo test -p sessionkit --release --test hostile_input -- --nocapture
 else
   cargo test -p sessionkit --test hostile_input -- --nocapture
+fi
+
+if [ "$full" = 1 ]; then
+  step "cargo fuzz: coverage-guided runs of the same targets, libFuzzer (printed)"
+  scripts/fuzz.sh "${SESSIONKIT_CARGO_FUZZ_SECONDS:-300}"
 fi
 
 step "crash simulation: a child process killed at every point of a refresh (printed)"

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::model::{Session, SessionTokens, describe_json_error};
+use crate::model::{Session, SessionTokens, describe_json_error, starts_as_object};
 
 /// The format this code writes.
 pub(crate) const CURRENT_FORMAT: u32 = 1;
@@ -66,6 +66,11 @@ impl Envelope {
 
     /// Reads any format this code knows. Never panics, whatever the bytes.
     pub(crate) fn decode(bytes: &[u8]) -> Result<Self, EnvelopeError> {
+        // An envelope is a JSON object; serde would also read an array positionally, so
+        // `[2]` passed for "written by a newer SessionKit" (found by cargo fuzz).
+        if !starts_as_object(bytes) {
+            return Err(EnvelopeError::NotAnEnvelope);
+        }
         let probe: FormatProbe =
             serde_json::from_slice(bytes).map_err(|_| EnvelopeError::NotAnEnvelope)?;
         match probe.format {

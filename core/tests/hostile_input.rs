@@ -600,4 +600,21 @@ mod findings {
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("[1767225600]");
         assert!(read_expiry(&format!("e30.{payload}.c2ln")).is_err());
     }
+
+    /// Found by `cargo fuzz envelope_decoder` (the blob `[2]`): serde read the array
+    /// positionally, so a corrupt blob was blamed on a newer SessionKit.
+    #[test]
+    fn e5_a_stored_blob_that_is_an_array_is_not_an_envelope_of_any_format() {
+        for blob in [
+            &b"[2]"[..],
+            br#"[1, "envelope-canary-session-token-51f0", "eyJhbGciOiJSUzI1NiJ9.x.c2ln"]"#,
+        ] {
+            let rejected = fuzzing::decode_envelope(blob).unwrap_err();
+            assert!(!rejected.is_future_format(), "{rejected}");
+            assert_eq!(
+                rejected.to_string(),
+                "stored session is not a SessionKit envelope"
+            );
+        }
+    }
 }
