@@ -33,6 +33,16 @@ else
   export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-500}"
 fi
 
+# The Keystore store's tests start a JVM in the test process: they need a JDK (javac, libjvm).
+# kotlin-tests.sh installs the rest of what it needs (kotlinc, JNA) itself.
+if ! command -v javac >/dev/null; then
+  step "apt-get install openjdk-17-jdk-headless (no JDK found)"
+  sudo_if_needed=()
+  [ "$(id -u)" = 0 ] || sudo_if_needed=(sudo)
+  "${sudo_if_needed[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_if_needed[@]}" apt-get install -y -qq openjdk-17-jdk-headless
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
