@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use sessionkit::{
     AndroidKeystoreStore, KeystoreConfig, ManualClock, RestoreOutcome, SessionClient, SessionError,
-    SessionEvent, SessionStore, StorageIssue, StoreError,
+    SessionStore, StoreError,
 };
-use support::{at, fixture, next_event, record};
+use support::{assert_retry_finds_storage_still_unavailable, at, fixture, record};
 
 const SOFTWARE: &str = "SoftwareKeyStore";
 const HEADER_LEN: usize = 5;
@@ -328,14 +328,7 @@ fn e4_the_engine_keeps_the_session_through_a_keystore_outage_and_writes_it_later
     ));
     assert!(store.config().path().exists(), "nothing was wiped");
     let (_handle, events) = record(&client);
-    assert!(matches!(
-        client.storage_became_available(),
-        Err(SessionError::StorageUnavailable { .. })
-    ));
-    assert!(matches!(
-        next_event(&events),
-        SessionEvent::Storage(StorageIssue::Unavailable { .. })
-    ));
+    assert_retry_finds_storage_still_unavailable(&client, &events);
     jvm::set_unavailable("engine-outage", false);
     client.storage_became_available().unwrap();
     assert_eq!(client.restore_outcome(), RestoreOutcome::Restored);

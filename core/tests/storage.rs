@@ -9,7 +9,10 @@ use sessionkit::{
     EncryptedFileStore, FileStoreKey, ManualClock, MemoryStore, RestoreOutcome, SessionClient,
     SessionError, SessionEvent, SessionStore, StorageIssue, StoreError,
 };
-use support::{Mode, ScriptedStore, at, envelope_v1, next_event, record, sample_session};
+use support::{
+    Mode, ScriptedStore, assert_retry_finds_storage_still_unavailable, at, envelope_v1, next_event,
+    record, sample_session,
+};
 
 fn file_store(dir: &tempfile::TempDir, key: &FileStoreKey) -> EncryptedFileStore {
     EncryptedFileStore::new(dir.path().join("nested/session.bin"), key.clone())
@@ -220,14 +223,7 @@ fn e4_unavailable_storage_at_start_is_not_a_sign_out_and_is_retried() {
     assert!(store.holds().is_some(), "nothing was wiped");
 
     let (_handle, events) = record(&client);
-    assert!(matches!(
-        client.storage_became_available(),
-        Err(SessionError::StorageUnavailable { .. })
-    ));
-    assert!(matches!(
-        next_event(&events),
-        SessionEvent::Storage(StorageIssue::Unavailable { .. })
-    ));
+    assert_retry_finds_storage_still_unavailable(&client, &events);
     store.set(Mode::Works);
     client.storage_became_available().unwrap();
     assert_eq!(client.restore_outcome(), RestoreOutcome::Restored);

@@ -81,6 +81,22 @@ pub fn next_event(rx: &Receiver<SessionEvent>) -> SessionEvent {
         .expect("an event should have been delivered")
 }
 
+/// E4: a retry while storage is still down fails as unavailable, never as a sign-out, and is
+/// reported once to `events` (a recorder made by [`record`]).
+pub fn assert_retry_finds_storage_still_unavailable(
+    client: &SessionClient,
+    events: &Receiver<SessionEvent>,
+) {
+    assert!(matches!(
+        client.storage_became_available(),
+        Err(sessionkit::SessionError::StorageUnavailable { .. })
+    ));
+    assert!(matches!(
+        next_event(events),
+        SessionEvent::Storage(sessionkit::StorageIssue::Unavailable { .. })
+    ));
+}
+
 /// What a [`ScriptedStore`] does on its next calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
