@@ -20,8 +20,8 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use sessionkit::{
-    ChangeCause, EncryptedFileStore, FileStoreKey, ManualClock, RestoreOutcome, Session,
-    SessionClient, SessionEvent, SessionStore, SessionTokens, StorageIssue, StoreError,
+    ChangeCause, EncryptedFileStore, FileStoreKey, ManualClock, MemoryStore, RestoreOutcome,
+    Session, SessionClient, SessionEvent, SessionStore, SessionTokens, StorageIssue, StoreError,
 };
 use support::scripted_transport::{Answer, ScriptedTransport};
 use support::{Mode, ScriptedStore, at, envelope_v1, next_event, record, sample_session};
@@ -214,6 +214,124 @@ async fn e4_storage_down_across_several_refreshes_keeps_each_in_memory_and_write
     );
     let restarted = restored_on(store, ScriptedTransport::open());
     assert_eq!(restarted.get_sync().unwrap().session_id, "fresh-3");
+}
+
+/// A store that holds each save until the test opens its gate: an app's store that takes
+/// its time (a Kotlin store on a slow disk, the Keystore on an old phone).
+#[derive(Default)]
+struct SlowStore {
+    inner: MemoryStore,
+    gate: parking_lot::Mutex<SlowGate>,
+    gate_changed: parking_lot::Condvar,
+}
+
+#[derive(Default)]
+struct SlowGate {
+    closed: bool,
+    waiting: usize,
+}
+
+impl SlowStore {
+    fn set_closed(&self, closed: bool) {
+        self.gate.lock().closed = closed;
+        self.gate_changed.notify_all();
+    }
+
+    /// Waits (within a bound) for a save to arrive at the closed gate.
+    fn wait_for_held_save(&self) {
+        let mut gate = self.gate.lock();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while gate.waiting == 0 {
+            let timed_out = self
+                .gate_changed
+                .wait_until(&mut gate, deadline)
+                .timed_out();
+            assert!(!timed_out, "no save reached the store");
+        }
+    }
+}
+
+impl SessionStore for SlowStore {
+    fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.load()
+    }
+
+    fn save(&self, blob: &[u8]) -> Result<(), StoreError> {
+        let mut gate = self.gate.lock();
+        gate.waiting += 1;
+        self.gate_changed.notify_all();
+        while gate.closed {
+            self.gate_changed.wait(&mut gate);
+        }
+        gate.waiting -= 1;
+        drop(gate);
+        self.inner.save(blob)
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        self.inner.clear()
+    }
+}
+
+/// Runs one engine call to completion on a thread of its own, as an app's thread would.
+fn on_app_thread<T: Send + 'static>(
+    call: impl std::future::Future<Output = T> + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build();
+        runtime.unwrap().block_on(call)
+    })
+}
+
+/// The commit of an answer calls the store on the engine's blocking threads: while one
+/// refresh waits in a slow `save`, the engine's one worker still sends other requests.
+#[test]
+fn a_slow_store_never_holds_up_the_engine_runtime() {
+    let store = Arc::new(SlowStore::default());
+    store
+        .save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
+        .unwrap();
+    let transport = ScriptedTransport::open();
+    transport.push(answer("new", "jwt-new"));
+    transport.push_revoke(Answer::Revoked);
+    // The engine's own runtime: one worker thread, as in a mobile app.
+    let client = SessionClient::builder()
+        .shared_store(store.clone())
+        .transport(transport.clone())
+        .manual_refresh()
+        .clock(ManualClock::at(at("2026-06-01T00:00:00Z")))
+        .build()
+        .unwrap();
+    store.set_closed(true);
+
+    let refreshing = on_app_thread({
+        let client = client.clone();
+        async move { client.authenticate(None).await }
+    });
+    store.wait_for_held_save();
+    let revoking = on_app_thread({
+        let client = client.clone();
+        async move { client.revoke(false).await }
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while transport
+        .revoke_calls
+        .load(std::sync::atomic::Ordering::SeqCst)
+        == 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the revoke request waited for the slow save"
+        );
+        std::thread::yield_now();
+    }
+
+    store.set_closed(false);
+    let refreshed = refreshing.join().unwrap().expect("the refresh succeeds");
+    assert_eq!(refreshed.session_id, "new");
+    revoking.join().unwrap().expect("the revoke succeeds");
+    assert!(client.get_sync().is_none());
+    assert_eq!(store.load().unwrap(), None);
 }
 
 #[tokio::test]

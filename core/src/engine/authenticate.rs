@@ -67,7 +67,11 @@ impl SessionClient {
         let client = self.clone();
         let task = sync::spawn(&self.inner.runtime, async move {
             let answer = transport.revoke(&tokens).await;
-            client.apply_revoke(generation, answer, force_clear)
+            let committer = client.clone();
+            let commit = move || committer.apply_revoke(generation, answer, force_clear);
+            sync::blocking(&client.inner.runtime, commit)
+                .await
+                .unwrap_or_else(|e| Err(task_failure(e)))
         });
         task.await.unwrap_or_else(|e| Err(task_failure(e)))
     }
@@ -108,7 +112,11 @@ impl SessionClient {
             let answer = transport
                 .authenticate(&tokens, session_duration_minutes)
                 .await;
-            let result = client.apply_authenticate(generation, answer);
+            let committer = client.clone();
+            let commit = move || committer.apply_authenticate(generation, answer);
+            let result = sync::blocking(&client.inner.runtime, commit)
+                .await
+                .unwrap_or_else(|e| Err(task_failure(e)));
             client.end_flight(id);
             result
         });

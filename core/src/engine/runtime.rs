@@ -5,7 +5,9 @@
 //! calls in from Kotlin or Swift threads) gets a small runtime the engine owns: one worker
 //! thread, at most two blocking threads started on demand, timers and I/O enabled. The engine
 //! spawns on it only short-lived request tasks and one scheduler task that sleeps on a single
-//! timer between deadlines.
+//! timer between deadlines. When a request's answer is committed, the store call (an app's
+//! Kotlin or Swift store, the Keystore, a file) runs on a blocking thread, so a slow store
+//! never holds up the worker.
 //!
 //! Shutting down leaks nothing: dropping the engine aborts the scheduler task (it holds only
 //! a weak reference to the engine, so it never keeps it alive) and shuts its own runtime down

@@ -1,5 +1,5 @@
 //! The engine's synchronisation in one place: the writer and flight locks, the snapshot
-//! cell, and the spawning of request tasks.
+//! cell, the spawning of request tasks, and the blocking pool that runs store calls.
 //!
 //! Normally these are `parking_lot`, `arc-swap` and tokio. With the test-only `model-check`
 //! feature they are shuttle's, so that shuttle's schedulers can explore the interleavings
@@ -34,6 +34,21 @@ mod imp {
         task: impl Future<Output = T> + Send + 'static,
     ) -> impl Future<Output = Result<T, TaskFailed>> + Send + 'static {
         let handle = runtime.handle().spawn(task);
+        async move {
+            handle.await.map_err(|e| TaskFailed {
+                panicked: e.is_panic(),
+            })
+        }
+    }
+
+    /// Runs `work` on the runtime's blocking pool. Commits call the store, which may be an
+    /// app's Kotlin or Swift code or the Keystore: it must never hold up the runtime's one
+    /// worker, which also drives the scheduler and other requests.
+    pub(crate) fn blocking<T: Send + 'static>(
+        runtime: &EngineRuntime,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = Result<T, TaskFailed>> + Send + 'static {
+        let handle = runtime.handle().spawn_blocking(work);
         async move {
             handle.await.map_err(|e| TaskFailed {
                 panicked: e.is_panic(),
@@ -102,6 +117,15 @@ mod imp {
         let handle = shuttle::future::spawn(task);
         async move { handle.await.map_err(|_| TaskFailed { panicked: true }) }
     }
+
+    /// Runs `work` in place: shuttle has no blocking pool, and the work's own locks are
+    /// shuttle's, so its interleavings are explored all the same.
+    pub(crate) fn blocking<T: Send + 'static>(
+        _runtime: &EngineRuntime,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> impl Future<Output = Result<T, TaskFailed>> + Send + 'static {
+        std::future::ready(Ok(work()))
+    }
 }
 
-pub(crate) use imp::{Loaded, Mutex, SnapshotCell, spawn};
+pub(crate) use imp::{Loaded, Mutex, SnapshotCell, blocking, spawn};
