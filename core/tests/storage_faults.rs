@@ -442,8 +442,10 @@ impl SessionStore for CrashingStore {
                 } else {
                     sealed.len() * self.part / 1000
                 };
+                // Named as the file store names its temporary files.
                 let temp = tempfile::Builder::new()
-                    .prefix(".tmp")
+                    .prefix(".session.bin.")
+                    .suffix(".tmp")
                     .tempfile_in(&self.dir)
                     .unwrap();
                 std::fs::write(temp.path(), &sealed[..len]).unwrap();
@@ -603,6 +605,15 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     let store = EncryptedFileStore::new(session_file(dir.path()), FileStoreKey::from_bytes(key));
     let after = SessionClient::builder().store(store).build().unwrap();
     assert_eq!(after.get_tokens().unwrap().session_jwt(), "jwt-after");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "session.bin" && name != "scratch")
+        .collect();
+    assert!(
+        left.is_empty(),
+        "{point:?}: the crash's leftovers stay: {left:?}"
+    );
     found
 }
 
