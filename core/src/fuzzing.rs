@@ -5,6 +5,9 @@
 //! read bytes an attacker (a hostile network, a tampered file) may choose. These thin
 //! wrappers let `tests/hostile_input.rs` and the optional `fuzz/` crate drive exactly the
 //! code the engine runs, without widening the real API. Nothing here adds behaviour.
+//!
+//! The expected answers both kinds of target check against ([`expected_error_class`],
+//! [`REFUSED_ALGS`]) are written here once, from the SPEC and not from the code under test.
 
 use std::time::Duration;
 
@@ -12,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use crate::envelope::{Envelope, EnvelopeError};
 use crate::model::{Session, SessionTokens};
-use crate::transport::{Authenticated, TransportError, wire};
+use crate::transport::{Authenticated, ErrorClass, TransportError, wire};
 
 /// A sessions/authenticate success body, as the transport reads it.
 pub fn authenticate_body(body: &[u8]) -> Result<Authenticated, TransportError> {
@@ -103,3 +106,45 @@ impl std::fmt::Debug for EnvelopeRejected {
         std::fmt::Debug::fmt(&self.0, f)
     }
 }
+
+/// SPEC E1: the only `error_type`s that end a session.
+pub const DEFINITIVE_ERROR_TYPES: [&str; 4] = [
+    "unauthorized_credentials",
+    "user_unauthenticated",
+    "invalid_secret_authentication",
+    "session_not_found",
+];
+
+/// What SPEC E1-E3 make of an API error with `status` and the body's own `error_type`:
+/// definitive only for the E1 types, transient for 429 and 5xx, otherwise rejected.
+pub fn expected_error_class(status: u16, error_type: &str) -> ErrorClass {
+    if DEFINITIVE_ERROR_TYPES.contains(&error_type) {
+        ErrorClass::Definitive
+    } else if status == 429 || status >= 500 {
+        ErrorClass::Transient { retry_after: None }
+    } else {
+        ErrorClass::Rejected
+    }
+}
+
+/// `alg` header values the verifier must refuse (J3): `none` in any case, HS256 (keyed
+/// with the public key by an attacker), other algorithms, and near misses of RS256.
+pub const REFUSED_ALGS: [&str; 17] = [
+    "none",
+    "None",
+    "NONE",
+    "nOnE",
+    "",
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS384",
+    "RS512",
+    "PS256",
+    "ES256",
+    "EdDSA",
+    "RS256 ",
+    " RS256",
+    "rs256",
+    "RS256\u{0}",
+];

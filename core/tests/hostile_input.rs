@@ -38,14 +38,6 @@ use sessionkit::{
 use harness::{Target, assert_no_secret};
 use mutation::{Mutation, apply, mutation};
 
-/// SPEC E1: the only `error_type`s that end a session.
-const DEFINITIVE: [&str; 4] = [
-    "unauthorized_credentials",
-    "user_unauthenticated",
-    "invalid_secret_authentication",
-    "session_not_found",
-];
-
 fn json_fixture(name: &str) -> Value {
     serde_json::from_str(&support::fixture(name)).unwrap()
 }
@@ -168,14 +160,10 @@ fn parse_body(body: &[u8], status: u16) -> Result<(), TestCaseError> {
                         "an error_type the body does not state"
                     );
                 }
-                let expected = if DEFINITIVE.contains(&error_type.as_str()) {
-                    ErrorClass::Definitive
-                } else if status == 429 || status >= 500 {
-                    ErrorClass::Transient { retry_after: None }
-                } else {
-                    ErrorClass::Rejected
-                };
-                prop_assert_eq!(error.class(), expected);
+                prop_assert_eq!(
+                    error.class(),
+                    fuzzing::expected_error_class(status, error_type)
+                );
             }
             TransportError::Status { .. } => {
                 prop_assert_eq!(error.class(), ErrorClass::Transient { retry_after: None })

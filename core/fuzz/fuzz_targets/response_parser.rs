@@ -17,14 +17,6 @@ use sessionkit::fuzzing;
 use sessionkit::transport::{ErrorClass, TransportError};
 use sessionkit_fuzz::{assert_quotes_no_token, oracle};
 
-/// SPEC E1: the only `error_type`s that end a session.
-const DEFINITIVE: [&str; 4] = [
-    "unauthorized_credentials",
-    "user_unauthenticated",
-    "invalid_secret_authentication",
-    "session_not_found",
-];
-
 static NOW: LazyLock<DateTime<Utc>> =
     LazyLock::new(|| DateTime::from_timestamp(sessionkit_fuzz::NOW, 0).unwrap());
 
@@ -128,14 +120,10 @@ fn error(status: u16, body: Option<&[u8]>, doc: Option<&Value>) {
                 assert_eq!(doc["error_message"].as_str().unwrap_or_default(), message);
                 assert_eq!(doc["request_id"].as_str(), request_id.as_deref());
             }
-            let expected = if DEFINITIVE.contains(&error_type.as_str()) {
-                ErrorClass::Definitive
-            } else if status == 429 || status >= 500 {
-                ErrorClass::Transient { retry_after: None }
-            } else {
-                ErrorClass::Rejected
-            };
-            assert_eq!(error.class(), expected);
+            assert_eq!(
+                error.class(),
+                fuzzing::expected_error_class(status, error_type)
+            );
         }
         TransportError::Status { .. } => {
             assert_eq!(error.class(), ErrorClass::Transient { retry_after: None });
