@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of everything SessionKit reads from outside (issue 6, item 4), with
+# Coverage-guided fuzzing of everything SessionKit reads from outside (SPEC E6: no panic), with
 # cargo-fuzz and libFuzzer on the project's stable toolchain (RUSTC_BOOTSTRAP=1 lets cargo-fuzz
 # pass its nightly-only sanitizer flags).
 #
@@ -14,6 +14,10 @@
 # exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/../core"
+# Without the crate and npm registries the offline bundle beside the checkout stands in for
+# them (see ../shared/offline/README.md); sourcing it again is harmless.
+# shellcheck source=/dev/null
+[ -f ../../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD/.." . ../../shared/offline/activate.sh
 
 seconds="${1:-60}"
 shift || true
@@ -29,6 +33,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
+# cargo-fuzz has no --locked of its own: check fuzz/Cargo.lock first, so the build below uses
+# exactly the locked crates (and fails rather than resolve anew).
+cargo fetch --locked --manifest-path fuzz/Cargo.toml
 # Builds into core/fuzz/target, apart from the workspace's target dir. Debug assertions on:
 # integer overflow is a finding too.
 cargo fuzz build --debug-assertions

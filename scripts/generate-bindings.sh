@@ -9,10 +9,14 @@
 # the host library serves for the Android and iOS builds too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Without the crate and npm registries the offline bundle beside the checkout stands in for
+# them (see ../shared/offline/README.md); sourcing it again is harmless.
+# shellcheck source=/dev/null
+[ -f ../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD" . ../shared/offline/activate.sh
 out="${1:-build/bindings}"
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 
-cargo build --quiet -p sessionkit-ffi --features cli
+cargo build --locked --quiet -p sessionkit-ffi --features cli
 so="$target_dir/debug/libsessionkit_ffi.so"
 for language in kotlin swift; do
   rm -rf "$out/$language"

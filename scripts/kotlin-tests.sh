@@ -10,6 +10,10 @@
 # stdlib, kotlin-test and kotlinx-coroutines) into .tools/, and Debian's libjna-java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Without the crate and npm registries the offline bundle beside the checkout stands in for
+# them (see ../shared/offline/README.md); sourcing it again is harmless.
+# shellcheck source=/dev/null
+[ -f ../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD" . ../shared/offline/activate.sh
 root="$PWD"
 
 KOTLIN_COMPILER_VERSION="2.4.20"
@@ -34,7 +38,10 @@ fi
 if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
   command -v npm >/dev/null || apt_install npm
   say "npm install kotlin-compiler@$KOTLIN_COMPILER_VERSION into .tools/"
-  npm install --silent --no-audit --no-fund --prefix "$tools" "kotlin-compiler@$KOTLIN_COMPILER_VERSION"
+  if ! npm install --silent --no-audit --no-fund --prefix "$tools" "kotlin-compiler@$KOTLIN_COMPILER_VERSION"; then
+    say "kotlinc $KOTLIN_COMPILER_VERSION is missing: npm could not install it and ../shared/offline has no kotlin-compiler-$KOTLIN_COMPILER_VERSION.tar.* to unpack"
+    exit 1
+  fi
 fi
 [ -f "$jna_jar" ] || apt_install libjna-java
 
@@ -44,9 +51,9 @@ run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
 
 # ----- native library, bindings generator and sandbox, for the host -----
 say "cargo build -p sessionkit-ffi --features cli (libsessionkit_ffi.so, uniffi-bindgen)"
-cargo build --quiet -p sessionkit-ffi --features cli
+cargo build --locked --quiet -p sessionkit-ffi --features cli
 say "cargo build -p sessionkit-sandbox"
-cargo build --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
+cargo build --locked --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
 so="$target_dir/debug/libsessionkit_ffi.so"
 sandbox="$target_dir/debug/sessionkit-sandbox"
 

@@ -9,6 +9,10 @@
 #                            per point, then 300 s per cargo-fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Without the crate and npm registries the offline bundle beside the checkout stands in for
+# them (see ../shared/offline/README.md); sourcing it again is harmless.
+# shellcheck source=/dev/null
+[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
 
 full=0
 for arg in "$@"; do
@@ -47,26 +51,26 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p sessionkit-ffi --all-targets --features cli -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked -p sessionkit-ffi --all-targets --features cli -- -D warnings
 
 step "cargo clippy with the Android Keystore store (feature android-keystore)"
-cargo clippy -p sessionkit --features android-keystore --all-targets -- -D warnings
+cargo clippy --locked -p sessionkit --features android-keystore --all-targets -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
 # The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.
-cargo test --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ --skip p2_a_crash_at_any_point
+cargo test --locked --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ --skip p2_a_crash_at_any_point
 
 # Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
 # and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
 step "Android Keystore store on a desktop JVM (SPEC P4, E4, E5)"
-cargo test -p sessionkit --features android-keystore --lib --test android_keystore
+cargo test --locked -p sessionkit --features android-keystore --lib --test android_keystore
 
 step "fuzz: hostile responses, JWTs, envelopes and session files (printed)"
 if [ "$full" = 1 ]; then
-  cargo test -p sessionkit --release --test hostile_input -- --nocapture
+  cargo test --locked -p sessionkit --release --test hostile_input -- --nocapture
 else
-  cargo test -p sessionkit --test hostile_input -- --nocapture
+  cargo test --locked -p sessionkit --test hostile_input -- --nocapture
 fi
 
 if [ "$full" = 1 ]; then
@@ -75,17 +79,17 @@ if [ "$full" = 1 ]; then
 fi
 
 step "crash simulation: a child process killed at every point of a refresh (printed)"
-cargo test -p sessionkit --test storage_faults p2_a_crash_at_any_point -- --nocapture
+cargo test --locked -p sessionkit --test storage_faults p2_a_crash_at_any_point -- --nocapture
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
-cargo test -p sessionkit --test fault_matrix -- --nocapture
+cargo test --locked -p sessionkit --test fault_matrix -- --nocapture
 
 step "concurrency suite: 1,000 random tasks against the sandbox, invariants counted (printed)"
-cargo test -p sessionkit --test concurrency_suite -- --nocapture
+cargo test --locked -p sessionkit --test concurrency_suite -- --nocapture
 
 step "model check: shuttle (DFS, PCT, random) over the engine's own locks and tasks (printed)"
-cargo clippy -p sessionkit --features model-check --lib --tests -- -D warnings
-cargo test -p sessionkit --features model-check --lib model_check -- --nocapture
+cargo clippy --locked -p sessionkit --features model-check --lib --tests -- -D warnings
+cargo test --locked -p sessionkit --features model-check --lib model_check -- --nocapture
 
 step "Kotlin: generated bindings and the SessionKit wrapper on the JVM against the sandbox; getSync benchmark"
 bash scripts/kotlin-tests.sh
