@@ -64,7 +64,7 @@ mkdir -p "$build"
   --language kotlin --out-dir "$build/generated" >/dev/null
 
 # ----- the software stand-in for AndroidKeyStore (shared with the core's JVM tests) -----
-java_test_src="core/tests/android_keystore/java"
+java_test_src="core/tests/storage/android_keystore/java"
 mapfile -t java_sources < <(find "$java_test_src" -name '*.java')
 javac -nowarn -d "$build/java-classes" "${java_sources[@]}"
 compile_cp="$build/java-classes:$compile_cp"

@@ -35,6 +35,10 @@ pub fn is_native_initialized() -> bool {
 // Kotlin `external fun`; no other symbol in the library has that name. The signature matches
 // a static native method taking one object, and `EnvUnowned::with_env` catches panics.
 #[allow(unsafe_code)]
+#[expect(
+    unreachable_pub,
+    reason = "an exported symbol the JVM resolves by name, not a Rust API"
+)]
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_dev_sessionkit_SessionKitNative_nativeInit<'local>(
     mut env: EnvUnowned<'local>,

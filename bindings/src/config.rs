@@ -1,11 +1,13 @@
 //! [`ClientConfig`]: everything an app sets when it starts the engine, as one record with
-//! defaults, so Kotlin writes `ClientConfig(publicToken = "...")` and names only what it
-//! changes. It maps onto the core's [`StytchConfig`] and [`RefreshPolicy`]; checking the
-//! values stays in the core.
+//! defaults, in place of the Rust builder (which foreign languages cannot chain), so Kotlin
+//! writes `ClientConfig(publicToken = "...")` and names only what it changes. It maps onto
+//! the core's builder, [`StytchConfig`] and [`RefreshPolicy`]; checking the values stays in
+//! the core.
 
 use std::time::Duration;
 
-use sessionkit::{RefreshPolicy, StytchConfig};
+use sessionkit::transport::StytchConfig;
+use sessionkit::{RefreshPolicy, SessionClient, SessionClientBuilder, SessionError};
 
 /// How a [`SessionClient`](crate::SessionClient) talks to Stytch and refreshes the session.
 /// Every `None` means the core's default.
@@ -46,6 +48,15 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// The core's builder, configured as this record says (everything but the store).
+    pub(crate) fn builder(&self) -> Result<SessionClientBuilder, SessionError> {
+        let builder = SessionClient::builder().stytch(self.stytch());
+        Ok(match self.refresh_policy() {
+            Some(policy) => builder.refresh_policy(policy),
+            None => builder.manual_refresh(),
+        })
+    }
+
     /// The transport configuration.
     pub(crate) fn stytch(&self) -> StytchConfig {
         let mut config = StytchConfig::new(&self.public_token);

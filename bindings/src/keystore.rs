@@ -2,16 +2,16 @@
 //! built on the `JavaVM` that `SessionKit.initialize(context)` handed over.
 //!
 //! Kotlin apps call `SessionKit.keystoreStore(context)`, which passes the alias and a file in
-//! `context.noBackupFilesDir`; everything else (key lookup and creation, AES-256-GCM with a
-//! fresh IV per write, E4/E5 sorting) is the core's. The keystore type is a parameter only so
-//! that the desktop JVM tests can put a software keystore where `AndroidKeyStore` would be.
+//! `context.noBackupFilesDir`; everything else (checking the alias, key lookup and creation,
+//! AES-256-GCM with a fresh IV per write, E4/E5 sorting) is the core's. The keystore type is
+//! a parameter only so that the desktop JVM tests can put a software keystore where
+//! `AndroidKeyStore` would be.
 
 use std::sync::Arc;
 
-use sessionkit::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
+use sessionkit::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig, SessionError};
 
 use crate::android::java_vm;
-use crate::error::SessionKitError;
 use crate::store::{BuiltIn, SessionStore};
 
 /// A store that keeps the session encrypted under an AES-256-GCM key held by the Android
@@ -25,18 +25,13 @@ pub fn android_keystore_store(
     alias: String,
     path: String,
     keystore_type: Option<String>,
-) -> Result<Arc<dyn SessionStore>, SessionKitError> {
-    let vm = java_vm().ok_or_else(|| SessionKitError::InvalidArgument {
+) -> Result<Arc<dyn SessionStore>, SessionError> {
+    let vm = java_vm().ok_or_else(|| SessionError::InvalidArgument {
         detail: "the Keystore store needs SessionKit.initialize(context) first".into(),
     })?;
-    if alias.is_empty() {
-        return Err(SessionKitError::InvalidArgument {
-            detail: "the Keystore alias must not be empty".into(),
-        });
-    }
     let config = KeystoreConfig::new(alias, path)
         .with_keystore_type(keystore_type.unwrap_or_else(|| ANDROID_KEYSTORE.into()));
-    let store = AndroidKeystoreStore::new(vm.clone(), config);
+    let store = AndroidKeystoreStore::new(vm.clone(), config)?;
     Ok(Arc::new(BuiltIn(Box::new(store))))
 }
 
@@ -48,9 +43,6 @@ mod tests {
     fn p4_the_keystore_store_refuses_to_start_before_initialize() {
         // No JVM in a plain cargo test: initialize(context) never ran.
         let refused = android_keystore_store("sessionkit".into(), "/tmp/x".into(), None);
-        assert!(matches!(
-            refused,
-            Err(SessionKitError::InvalidArgument { .. })
-        ));
+        assert!(matches!(refused, Err(SessionError::InvalidArgument { .. })));
     }
 }

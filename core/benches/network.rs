@@ -4,7 +4,8 @@
 //! Run: `cargo bench -p sessionkit --bench network`
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sessionkit::{MemoryStore, SessionClient, StytchConfig};
+use sessionkit::transport::StytchConfig;
+use sessionkit::{MemoryStore, SessionClient};
 use sessionkit_sandbox::Sandbox;
 
 fn network(c: &mut Criterion) {
@@ -28,7 +29,7 @@ fn network(c: &mut Criterion) {
             .build()
             .unwrap();
         client
-            .update_session(&signed_in.session_token, &signed_in.session_jwt)
+            .update_session_blocking(&signed_in.session_token, &signed_in.session_jwt)
             .unwrap();
         client.authenticate(None).await.unwrap();
         client.refresh_jwks().await.unwrap();

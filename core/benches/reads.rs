@@ -86,7 +86,9 @@ fn fan_out(c: &mut Criterion) {
             b.iter(|| {
                 heard.store(0, Ordering::Release);
                 n += 1;
-                client.update_session(format!("token-{n}"), "jwt").unwrap();
+                client
+                    .update_session_blocking(format!("token-{n}"), "jwt")
+                    .unwrap();
                 all_heard.recv().unwrap();
             })
         },

@@ -9,9 +9,11 @@
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
+use sessionkit::jwt::JwtCheck;
+use sessionkit::transport::StytchConfig;
 use sessionkit::{
-    ChangeCause, EncryptedFileStore, FileStoreKey, JwtCheck, ListenerHandle, Session,
-    SessionChange, SessionClient, SessionEvent, StytchConfig,
+    ChangeCause, EncryptedFileStore, FileStoreKey, ListenerHandle, Session, SessionChange,
+    SessionClient, SessionEvent,
 };
 use sessionkit_sandbox::Sandbox;
 
@@ -41,7 +43,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
 
     chapter("2. The app's backend signs the user in and hands the tokens over: update_session()");
-    client.update_session(&backend.session_token, &backend.session_jwt)?;
+    client
+        .update_session(&backend.session_token, &backend.session_jwt)
+        .await?;
     expect(&events, |cause| *cause == ChangeCause::Hydrated);
     println!("   get_tokens() = {:?}", client.get_tokens());
     println!(
@@ -66,9 +70,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     chapter("4. check_jwt(): verify the JWT against the project's keys, without a round trip");
     match client.refresh_jwks().await {
         Ok(()) => match client.check_jwt() {
-            JwtCheck::Valid(claims) => println!(
-                "   check_jwt() = valid, signed for user {}",
-                claims.subject().unwrap_or("?")
+            JwtCheck::Valid(session) => println!(
+                "   check_jwt() = valid: session {} of user {}, roles {:?}, expires {}",
+                session.session_id, session.user_id, session.roles, session.expires_at
             ),
             other => println!("   check_jwt() = {other:?}"),
         },
@@ -99,7 +103,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     chapter("6. The user signs out: revoke()");
-    client.revoke(false).await?;
+    let outcome = client.revoke(false).await?;
+    println!("   revoke() = {outcome}");
     expect(&events, |cause| matches!(cause, ChangeCause::SignedOut(_)));
     println!("   get_sync() = {}", describe(client.get_sync().as_deref()));
     println!("   session file still on disk: {}", path.exists());

@@ -95,7 +95,7 @@ fn main() {
         .build()
         .unwrap();
     client
-        .update_session(&signed_in.session_token, &signed_in.session_jwt)
+        .update_session_blocking(&signed_in.session_token, &signed_in.session_jwt)
         .unwrap();
     // The start-up refresh (S4) happens at once; wait for it without a listener thread.
     while client.scheduler_stats().refreshes == 0 {

@@ -1,9 +1,23 @@
-//! The one blob a store keeps (SPEC M4): tokens, the last known session and when the server
-//! last confirmed it, under a format version.
+//! The one blob a store keeps (SPEC M4): tokens, the last known session, when the server last
+//! confirmed it and the server-clock offset (R5), under a format version.
 //!
 //! Newer code must read every older format, so decoding first reads the version alone and
 //! then picks the matching layout. A version newer than this code knows is treated as
 //! corrupt (E5): guessing at a future layout could resurrect or mangle a session.
+//!
+//! | format | adds | written by |
+//! | --- | --- | --- |
+//! | 1 | tokens, session, `last_validated_at` | SessionKit before server time |
+//! | 2 | `clock_offset_millis` (server minus device, R5) | this version |
+//!
+//! # Changing the stored format: the checklist
+//! 1. Never edit a released format's layout or field names: add format N+1.
+//! 2. Bump [`CURRENT_FORMAT`]; `encode` writes only the newest format.
+//! 3. Decode every older format into [`Envelope`], with a default for what it lacks.
+//! 4. Freeze a sample written by the new format in `core/tests/fixtures/envelope_vN.json`
+//!    and keep every older sample: the storage tests read each one back field by field.
+//! 5. An older SessionKit meets the new format as a "future format": it wipes it (E5) and
+//!    the user signs in again. Say so in the release notes when shipping a new format.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,14 +26,16 @@ use zeroize::Zeroizing;
 use crate::model::{Session, SessionTokens, describe_json_error, starts_as_object};
 
 /// The format this code writes.
-pub(crate) const CURRENT_FORMAT: u32 = 1;
+pub(crate) const CURRENT_FORMAT: u32 = 2;
 
 /// What survives a restart.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Envelope {
-    pub tokens: SessionTokens,
-    pub session: Option<Session>,
-    pub last_validated_at: Option<DateTime<Utc>>,
+    pub(crate) tokens: SessionTokens,
+    pub(crate) session: Option<Session>,
+    pub(crate) last_validated_at: Option<DateTime<Utc>>,
+    /// Server clock minus device clock, in milliseconds, when known (format 2 on).
+    pub(crate) clock_offset_millis: Option<i64>,
 }
 
 /// Why a stored blob could not be read.
@@ -38,9 +54,10 @@ struct FormatProbe {
     format: u32,
 }
 
-/// Format 1. Field names are part of the on-disk format: never rename them.
+/// Formats 1 and 2: format 2 is format 1 plus `clock_offset_millis`, which format 1 blobs
+/// simply lack. Field names are part of the on-disk format: never rename them.
 #[derive(Serialize, Deserialize)]
-struct V1<'a> {
+struct Layout<'a> {
     format: u32,
     session_token: Zeroizing<String>,
     session_jwt: Zeroizing<String>,
@@ -48,20 +65,23 @@ struct V1<'a> {
     session: Option<std::borrow::Cow<'a, Session>>,
     #[serde(default)]
     last_validated_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clock_offset_millis: Option<i64>,
 }
 
 impl Envelope {
     /// Serialises into the current format. The bytes hold tokens, so they are wiped on drop.
     pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let v1 = V1 {
+        let layout = Layout {
             format: CURRENT_FORMAT,
             session_token: Zeroizing::new(self.tokens.session_token().to_owned()),
             session_jwt: Zeroizing::new(self.tokens.session_jwt().to_owned()),
             session: self.session.as_ref().map(std::borrow::Cow::Borrowed),
             last_validated_at: self.last_validated_at,
+            clock_offset_millis: self.clock_offset_millis,
         };
         // Serialising plain data into memory cannot fail.
-        Zeroizing::new(serde_json::to_vec(&v1).expect("envelope serialises"))
+        Zeroizing::new(serde_json::to_vec(&layout).expect("envelope serialises"))
     }
 
     /// Reads any format this code knows. Never panics, whatever the bytes.
@@ -74,16 +94,25 @@ impl Envelope {
         let probe: FormatProbe =
             serde_json::from_slice(bytes).map_err(|_| EnvelopeError::NotAnEnvelope)?;
         match probe.format {
-            1 => {
-                let v1: V1<'static> =
+            format @ (1 | 2) => {
+                let layout: Layout<'static> =
                     serde_json::from_slice(bytes).map_err(|e| EnvelopeError::Malformed {
-                        format: 1,
+                        format,
                         reason: describe_json_error(&e),
                     })?;
                 Ok(Self {
-                    tokens: SessionTokens::new(v1.session_token.as_str(), v1.session_jwt.as_str()),
-                    session: v1.session.map(std::borrow::Cow::into_owned),
-                    last_validated_at: v1.last_validated_at,
+                    tokens: SessionTokens::new(
+                        layout.session_token.as_str(),
+                        layout.session_jwt.as_str(),
+                    ),
+                    session: layout.session.map(std::borrow::Cow::into_owned),
+                    last_validated_at: layout.last_validated_at,
+                    // Format 1 predates server time: its blobs never hold an offset.
+                    clock_offset_millis: if format == 1 {
+                        None
+                    } else {
+                        layout.clock_offset_millis
+                    },
                 })
             }
             future if future > CURRENT_FORMAT => Err(EnvelopeError::FutureFormat(future)),

@@ -1,19 +1,28 @@
 //! Errors, in two tiers.
 //!
-//! Inside the engine, [`Error`] keeps every detail a maintainer needs. At the API boundary it
+//! Inside the engine every failure is an [`Error`], which keeps what a maintainer needs: the
+//! transport's, the store's, the envelope's or the JWKS's own error. At the API boundary it
 //! becomes a [`SessionError`], whose few variants each say what the caller should do next:
-//! sign the user in, retry later, wait for storage, or fix the request. No message of either
-//! tier ever contains a token (SPEC E6): they are built from error categories, server error
-//! types and store descriptions, never from request or response bodies.
+//! sign the user in, retry later, wait for storage, fix the call. The conversion is one
+//! table, [`Error::public`], which also decides the level it is logged at, so every error a
+//! caller sees has been logged exactly once, at a level that matches what it means.
+//!
+//! No message of either tier contains a token (SPEC E6): they are built from error
+//! categories, server error types and store descriptions, never from request or response
+//! bodies.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::envelope::EnvelopeError;
+use crate::jwt::JwtError;
 use crate::store::StoreError;
 use crate::transport::{ErrorClass, TransportError};
 
 /// What went wrong, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]
+#[non_exhaustive]
 pub enum SessionError {
     /// There is no session, or the server said it is gone. Sign the user in again.
     #[error("signed out: {reason}")]
@@ -32,14 +41,17 @@ pub enum SessionError {
     },
     /// The server refused the request for a reason that does not end the session (an invalid
     /// `session_duration_minutes`, for example). The session is kept; fix the request.
-    #[error("server rejected the request ({error_type}, HTTP {status}), session kept: {message}")]
+    #[error(
+        "server rejected the request ({error_type}, HTTP {status}), session kept: {error_message}"
+    )]
     ServerRejected {
         /// The HTTP status.
         status: u16,
         /// The server's `error_type`.
         error_type: String,
-        /// The server's `error_message`.
-        message: String,
+        /// The server's `error_message` (named as on the wire: in Kotlin and Swift,
+        /// `message` is the exception's own).
+        error_message: String,
     },
     /// Secure storage cannot be reached right now (a locked device, a busy key store). The
     /// session is not lost; call `storage_became_available` when the app knows it is back.
@@ -54,18 +66,26 @@ pub enum SessionError {
         /// What was wrong with it.
         detail: String,
     },
-    /// Storage failed for another reason (a full disk, a permission error). The in-memory
-    /// state is current; the write is retried with the next change.
+    /// Storage failed for a reason that will not pass by itself (a path that cannot exist, a
+    /// permission that will not change, a missing entitlement: E7). The state in memory is
+    /// current; fix the configuration. Writes are retried with the next change.
     #[error("storage failed: {detail}")]
     StorageFailed {
         /// What the store reported.
         detail: String,
     },
     /// The signed-in identity changed (sign-out, new tokens) while this request was in
-    /// flight, so its answer was discarded. Read the current state instead.
+    /// flight, so its answer was discarded (W8). Read the current state instead.
     #[error("the session changed while the request was in flight; its answer was discarded")]
     Superseded,
-    /// An argument was not acceptable. Fix the call.
+    /// The project's JSON Web Key Set could not be used for local JWT checks (not a JWKS,
+    /// no RS256 key). Check the project id; the session itself is unaffected.
+    #[error("the project's JWKS is unusable: {detail}")]
+    JwksUnusable {
+        /// What was wrong with it.
+        detail: String,
+    },
+    /// An argument or the configuration was not acceptable. Fix the call.
     #[error("invalid argument: {detail}")]
     InvalidArgument {
         /// Which argument, and why.
@@ -83,61 +103,215 @@ pub enum SessionError {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Error {
     #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Envelope(#[from] EnvelopeError),
+    #[error("JWKS: {0}")]
+    Jwks(#[from] JwtError),
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("there is no session to {0}")]
+    NoSession(&'static str),
+    #[error("the identity changed while the request was in flight")]
+    Superseded,
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// How loudly an error is logged when it reaches the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LogLevel {
+    /// Expected in normal operation (a race lost, no session).
+    Debug,
+    /// Worth knowing, handled (offline, a locked device).
+    Info,
+    /// Something is off but the engine carries on (a rejected request, a corrupt blob).
+    Warn,
+    /// A bug or a misconfiguration that needs fixing.
+    Error,
+}
+
+impl Error {
+    /// The one table from internal to public errors, with the level each is logged at.
+    pub(crate) fn public(self) -> (SessionError, LogLevel) {
+        match self {
+            Error::Transport(error) => match error.class() {
+                ErrorClass::Definitive => (
+                    SessionError::SignedOut {
+                        reason: error.to_string(),
+                    },
+                    LogLevel::Info,
+                ),
+                ErrorClass::Transient { retry_after } => (
+                    SessionError::Network {
+                        detail: error.to_string(),
+                        retry_after,
+                    },
+                    LogLevel::Info,
+                ),
+                ErrorClass::Rejected => match error {
+                    TransportError::Api {
+                        status,
+                        error_type,
+                        message,
+                        ..
+                    } => (
+                        SessionError::ServerRejected {
+                            status,
+                            error_type,
+                            error_message: message,
+                        },
+                        LogLevel::Warn,
+                    ),
+                    other => (
+                        SessionError::InvalidArgument {
+                            detail: other.to_string(),
+                        },
+                        LogLevel::Error,
+                    ),
+                },
+            },
+            Error::Store(StoreError::Unavailable { detail }) => {
+                (SessionError::StorageUnavailable { detail }, LogLevel::Info)
+            }
+            Error::Store(StoreError::Corrupted { detail }) => {
+                (SessionError::StorageCorrupted { detail }, LogLevel::Warn)
+            }
+            Error::Store(StoreError::Failed { detail }) => {
+                (SessionError::StorageFailed { detail }, LogLevel::Error)
+            }
+            Error::Envelope(error) => (
+                SessionError::StorageCorrupted {
+                    detail: error.to_string(),
+                },
+                LogLevel::Warn,
+            ),
+            Error::Jwks(error) => (
+                SessionError::JwksUnusable {
+                    detail: error.to_string(),
+                },
+                LogLevel::Warn,
+            ),
+            Error::InvalidArgument(detail) => {
+                (SessionError::InvalidArgument { detail }, LogLevel::Warn)
+            }
+            Error::NoSession(action) => (
+                SessionError::SignedOut {
+                    reason: format!("there is no session to {action}"),
+                },
+                LogLevel::Debug,
+            ),
+            Error::Superseded => (SessionError::Superseded, LogLevel::Debug),
+            Error::Internal(detail) => (SessionError::Internal { detail }, LogLevel::Error),
+        }
+    }
 }
 
 impl From<Error> for SessionError {
+    /// Converts through [`Error::public`] and logs the error once, at its level.
     fn from(error: Error) -> Self {
-        match error {
-            Error::Store(store) => store.into(),
-            Error::Envelope(envelope) => SessionError::StorageCorrupted {
-                detail: envelope.to_string(),
-            },
-            Error::InvalidArgument(detail) => SessionError::InvalidArgument { detail },
+        let (public, level) = error.public();
+        match level {
+            LogLevel::Debug => tracing::debug!(error = %public, "sessionkit call failed"),
+            LogLevel::Info => tracing::info!(error = %public, "sessionkit call failed"),
+            LogLevel::Warn => tracing::warn!(error = %public, "sessionkit call failed"),
+            LogLevel::Error => tracing::error!(error = %public, "sessionkit call failed"),
         }
+        public
+    }
+}
+
+/// A Kotlin or Swift callback (a listener) threw: never a panic across the FFI (E6). The
+/// exception's text is app code's and could hold anything, so it is not kept.
+#[cfg(feature = "uniffi")]
+impl From<uniffi::UnexpectedUniFFICallbackError> for SessionError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Error::Internal("an app callback threw an exception".into()).into()
     }
 }
 
 impl From<StoreError> for SessionError {
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Unavailable(detail) => SessionError::StorageUnavailable { detail },
-            StoreError::Corrupted(detail) => SessionError::StorageCorrupted { detail },
-            StoreError::Failed(detail) => SessionError::StorageFailed { detail },
-        }
+        Error::Store(error).into()
     }
 }
 
 impl From<TransportError> for SessionError {
     fn from(error: TransportError) -> Self {
-        match (error.class(), error) {
-            (ErrorClass::Definitive, error) => SessionError::SignedOut {
-                reason: error.to_string(),
-            },
-            (ErrorClass::Transient { retry_after }, error) => SessionError::Network {
-                detail: error.to_string(),
-                retry_after,
-            },
+        Error::Transport(error).into()
+    }
+}
+
+impl fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, error_type: &str) -> Error {
+        Error::Transport(TransportError::Api {
+            status,
+            error_type: error_type.into(),
+            message: "m".into(),
+            request_id: None,
+            retry_after: Some(Duration::from_secs(7)),
+        })
+    }
+
+    #[test]
+    fn e1_e2_e3_the_table_maps_transport_errors_by_class() {
+        assert!(matches!(
+            api(404, "session_not_found").public(),
+            (SessionError::SignedOut { .. }, LogLevel::Info)
+        ));
+        assert_eq!(
+            api(429, "too_many_requests").public().0,
+            SessionError::Network {
+                detail: "server error too_many_requests (HTTP 429): m".into(),
+                retry_after: Some(Duration::from_secs(7)),
+            }
+        );
+        assert!(matches!(
+            api(400, "invalid_session_duration").public(),
             (
-                ErrorClass::Rejected,
-                TransportError::Api {
-                    status,
-                    error_type,
-                    message,
-                    ..
-                },
-            ) => SessionError::ServerRejected {
-                status,
-                error_type,
-                message,
-            },
-            (ErrorClass::Rejected, error) => SessionError::InvalidArgument {
-                detail: error.to_string(),
-            },
-        }
+                SessionError::ServerRejected { status: 400, .. },
+                LogLevel::Warn
+            )
+        ));
+    }
+
+    #[test]
+    fn e4_e5_e7_store_errors_keep_their_meaning() {
+        let table = [
+            (
+                StoreError::Unavailable { detail: "d".into() },
+                LogLevel::Info,
+            ),
+            (StoreError::Corrupted { detail: "d".into() }, LogLevel::Warn),
+            (StoreError::Failed { detail: "d".into() }, LogLevel::Error),
+        ];
+        let public: Vec<_> = table
+            .into_iter()
+            .map(|(error, level)| {
+                let (public, logged) = Error::Store(error).public();
+                assert_eq!(logged, level);
+                public
+            })
+            .collect();
+        assert!(matches!(public[0], SessionError::StorageUnavailable { .. }));
+        assert!(matches!(public[1], SessionError::StorageCorrupted { .. }));
+        assert!(matches!(public[2], SessionError::StorageFailed { .. }));
+    }
+
+    #[test]
+    fn j2_a_malformed_jwks_is_not_a_network_error() {
+        let (public, _) = Error::Jwks(JwtError::Jwks("not a JWKS".into())).public();
+        assert!(matches!(public, SessionError::JwksUnusable { .. }));
     }
 }

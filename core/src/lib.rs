@@ -2,15 +2,14 @@
 //!
 //! The client-side session engine of a mobile app: it caches the signed-in user's session
 //! (a Stytch-shaped [`Session`] and its [`SessionTokens`]), keeps it in secure storage,
-//! and tells the app when it changes. The same engine runs under the Swift and Kotlin
-//! wrappers; this crate is its Rust face.
+//! refreshes it on a schedule, and tells the app when it changes. The same engine runs under
+//! the Swift and Kotlin wrappers; this crate is its Rust face.
 //!
 //! ## Integrating
 //!
 //! 1. **Build a client** with a [`SessionStore`]. On desktops and in tests use the
 //!    [`EncryptedFileStore`]; on phones the platform store (Keychain, Keystore) or one the app
-//!    implements. On Android that is `AndroidKeystoreStore`, built with the `android-keystore`
-//!    feature. Building restores the stored session, if any:
+//!    implements. Building restores the stored session, if any:
 //!
 //!    ```
 //!    use sessionkit::{EncryptedFileStore, FileStoreKey, RestoreOutcome, SessionClient};
@@ -26,71 +25,106 @@
 //!
 //! 3. **Read** with [`SessionClient::get_sync`], [`SessionClient::get_info`] and
 //!    [`SessionClient::get_tokens`]. Reads never do I/O and never wait for a writer; an
-//!    expired session is never returned.
+//!    expired session is never returned, judged on the server's clock (R1, R5).
 //!
 //! 4. **Observe** with [`SessionClient::on_change`]. Keep the returned [`ListenerHandle`]:
-//!    dropping it unsubscribes. Listeners run on SessionKit's own delivery threads, outside
-//!    every lock, so they may call back into the client.
+//!    dropping it unsubscribes.
 //!
-//! 5. **Sign out** locally with [`SessionClient::clear`].
+//! 5. **Ask the server** with [`SessionClient::authenticate`] and sign out with
+//!    [`SessionClient::revoke`] or, locally, [`SessionClient::clear`].
 //!
-//! ## Automatic refresh and the app's lifecycle
-//!
-//! With [`SessionClientBuilder::refresh_policy`] the engine keeps the session fresh by
-//! itself: at start-up when a session was restored, after `update_session`, then every
-//! heartbeat (180 s by default), earlier when the session or its JWT would expire first, and
-//! with backoff (2, 4, 8, 16, 32 s, ±20 % jitter, or the server's `Retry-After`) after
-//! network failures. It sleeps on one timer between deadlines and runs nothing in the
-//! background. Tell it about the app with [`SessionClient::app_did_enter_foreground`],
+//! Tell the engine about the app's life with [`SessionClient::app_did_enter_foreground`],
 //! [`SessionClient::app_did_enter_background`], [`SessionClient::network_became_available`]
-//! and [`SessionClient::storage_became_available`]; refreshing pauses while storage is
-//! unavailable, so rotated tokens are never lost. [`SessionClient::scheduler_stats`] counts
-//! its wake-ups.
+//! and [`SessionClient::storage_became_available`]; with a transport configured it refreshes
+//! the session by itself (see [`RefreshPolicy`]).
 //!
-//! The engine runs its network calls and the scheduler on a tokio runtime of its own with one
-//! worker thread (plus at most two blocking threads, started on demand), unless a Rust host
-//! hands in its runtime with [`SessionClientBuilder::runtime`]. Dropping the last clone of
-//! the client stops the scheduler task and the engine's runtime; [`SessionClient::shutdown`]
-//! stops the scheduler earlier. Tests drive all timing with tokio's paused clock and a
-//! [`TokioClock`].
+//! ## Design
 //!
-//! Every method that changes state says so in its documentation.
+//! The state is one immutable snapshot behind an atomic pointer (`arc-swap`), so reads take
+//! no lock and never wait for a network call or a storage write (R4). Writers serialise on
+//! one lock, persist first, swap the snapshot, then queue the announcement; listeners run on
+//! a small pool of delivery threads, each with its own ordered queue, never under an engine
+//! lock (O2-O4). Every identity change bumps a [`Generation`], and an answer to a request
+//! started under an older generation is discarded (W4). Authenticate is single flight (W3):
+//! one request per identity at a time, shared by every caller and by the refresh scheduler,
+//! whose state machine never sends two requests for one deadline (S8). Expiry is judged on
+//! server time: the device clock plus an offset learnt from every server answer (R5).
+//! Errors come in two tiers: a rich internal one, and [`SessionError`], whose variants say
+//! what the caller should do. The engine's module documentation gives the lock order.
 //!
-//! ## Errors
+//! ## Threading
 //!
-//! Public methods return [`SessionError`], whose variants say what to do: sign in again,
-//! retry later, wait for storage, fix the call. A storage outage is never reported as a
-//! sign-out; a corrupt stored blob is wiped and reported once. No error, log line or `Debug`
-//! output contains a token.
+//! - **Reads** ([`get_sync`](SessionClient::get_sync), [`get_info`](SessionClient::get_info),
+//!   [`get_tokens`](SessionClient::get_tokens), [`check_jwt`](SessionClient::check_jwt)) and
+//!   the **lifecycle calls** never block: call them from any thread, a UI thread included.
+//! - **Writes that call the store** ([`update_session`](SessionClient::update_session),
+//!   [`clear`](SessionClient::clear),
+//!   [`storage_became_available`](SessionClient::storage_became_available)) are `async` and
+//!   run the store on the engine's blocking pool (W7). Their `*_blocking` forms call the
+//!   store on the caller's thread. [`SessionClientBuilder::build`] reads the store on the
+//!   caller's thread once.
+//! - **Server calls** ([`authenticate`](SessionClient::authenticate),
+//!   [`revoke`](SessionClient::revoke), [`refresh_jwks`](SessionClient::refresh_jwks)) are
+//!   `async` and run as tasks on the engine's runtime: they need no tokio context on the
+//!   caller's side, and their outcome is applied even if the caller stops waiting.
+//! - **The engine's runtime** is a small tokio runtime of its own (one worker, at most two
+//!   blocking threads started on demand), unless a Rust host hands in its runtime with
+//!   [`SessionClientBuilder::runtime`]. The refresh scheduler is one task on it that sleeps
+//!   on one timer between deadlines; store calls after a server answer run on its blocking
+//!   threads, never on its worker.
+//! - **Listeners** run on SessionKit's delivery threads (at most four, started on demand),
+//!   outside every lock, so they may call back into the client.
+//!
+//! ## Crate features
+//!
+//! - `android-keystore`: the Android Keystore store (SPEC P4), reached through JNI
+//!   ([`AndroidKeystoreStore`]). The bindings crate turns it on; host tests run it on a
+//!   desktop JVM.
+//! - `uniffi`: derives the UniFFI traits on this crate's public types, so the bindings crate
+//!   (`sessionkit-ffi`) offers them to Kotlin and Swift as they are, without copies.
+//! - `model-check` (tests only): routes the engine's synchronisation through shuttle so that
+//!   its model-checking tests explore the interleavings of the real code. A client built
+//!   with it works only inside a shuttle test: never enable it in an app.
+//! - `test-support` (tests only): exposes the private parsers and the Stytch wire samples to
+//!   this crate's tests and the cargo-fuzz targets.
 //!
 //! The behaviour contract, with the rule ids that tests are named after (R1, O2, E5, ...),
 //! is `SPEC.md` in the project's shared folder.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+#![deny(unreachable_pub)]
 #![warn(missing_docs)]
 
 mod engine;
 mod envelope;
 mod error;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod jwt;
 mod model;
 mod store;
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod test_support;
+pub mod testing;
 pub mod transport;
 
+/// Diagnostics for tests, logs and battery investigations: what the refresh scheduler has
+/// done and where it stands. Nothing here carries behaviour.
+pub mod diagnostics {
+    pub use crate::engine::{SchedulerState, SchedulerStats};
+}
+
 pub use engine::{
-    ChangeCause, Clock, Generation, ListenerHandle, ManualClock, RefreshPolicy, RestoreOutcome,
-    SchedulerStats, SessionChange, SessionClient, SessionClientBuilder, SessionEvent, SessionInfo,
-    SessionListener, SignOutReason, StorageIssue, SystemClock, TokioClock,
+    ChangeCause, Clock, Generation, ListenerHandle, RefreshPolicy, RestoreOutcome, RevokeOutcome,
+    SessionChange, SessionClient, SessionClientBuilder, SessionEvent, SessionInfo, SessionListener,
+    SignOutReason, StorageIssue, SystemClock,
 };
 pub use error::SessionError;
 /// The `jni` crate this crate was built with, so that callers hand
 /// [`AndroidKeystoreStore::new`] a `JavaVM` of the same version.
 #[cfg(feature = "android-keystore")]
 pub use jni;
-pub use jwt::JwtCheck;
+#[cfg(feature = "uniffi")]
+pub use model::JsonValue;
 pub use model::{
     AuthenticationFactor, AuthenticatorAppFactor, BiometricFactor, CryptoWalletFactor,
     DeliveryMethod, EmailFactor, FactorDetail, FactorType, JsonObject, OAuthFactor,
@@ -100,4 +134,6 @@ pub use model::{
 #[cfg(feature = "android-keystore")]
 pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
-pub use transport::{StytchConfig, StytchTransport};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("sessionkit");

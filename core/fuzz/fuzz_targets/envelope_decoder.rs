@@ -9,11 +9,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sessionkit::fuzzing;
+use sessionkit::test_support;
 use sessionkit_fuzz::{assert_quotes_no_token, oracle};
 
 fuzz_target!(|data: &[u8]| {
-    match fuzzing::decode_envelope(data) {
+    match test_support::decode_envelope(data) {
         Ok(envelope) => {
             assert!(data.trim_ascii_start().starts_with(b"{"), "not an object");
             let tokens = envelope.tokens();
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(doc["session_jwt"].as_str(), Some(tokens.session_jwt()));
             }
             let encoded = envelope.encode();
-            match fuzzing::decode_envelope(&encoded) {
+            match test_support::decode_envelope(&encoded) {
                 Ok(again) => assert_eq!(again, envelope, "the round trip changed the envelope"),
                 Err(rejected) => panic!("its own encoding was refused: {rejected}"),
             }

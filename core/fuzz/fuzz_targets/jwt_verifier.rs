@@ -21,7 +21,7 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
 use sessionkit::SessionTokens;
-use sessionkit::fuzzing;
+use sessionkit::test_support;
 use sessionkit::jwt::JwtCheck;
 use sessionkit_fuzz::{
     NOW, PROJECT, PUBLIC_KEY, SANDBOX_JWTS, SANDBOX_KID, VERIFIER, assert_quotes_no_token,
@@ -35,7 +35,7 @@ enum Alg {
     None,
     NoneCased(u8),
     Hs256,
-    /// Any value the verifier must refuse, from [`fuzzing::REFUSED_ALGS`].
+    /// Any value the verifier must refuse, from [`test_support::REFUSED_ALGS`].
     Other(u8),
     Text(String),
     Missing,
@@ -204,7 +204,7 @@ fn header_bytes(shape: &HeaderShape) -> Vec<u8> {
             usize::from(*n)
         ))),
         Alg::Hs256 => Some(json!("HS256")),
-        Alg::Other(n) => Some(json!(pick(&fuzzing::REFUSED_ALGS, usize::from(*n)))),
+        Alg::Other(n) => Some(json!(pick(&test_support::REFUSED_ALGS, usize::from(*n)))),
         Alg::Text(text) => Some(json!(text)),
         Alg::Missing => None,
         Alg::Number(n) => Some(json!(n)),

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use sessionkit::fuzzing;
+use sessionkit::test_support;
 use sessionkit::transport::{ErrorClass, TransportError};
 use sessionkit_fuzz::{assert_quotes_no_token, oracle};
 
@@ -45,7 +45,7 @@ fn check_error(error: &TransportError, body: &[u8]) {
 }
 
 fn authenticate(body: &[u8], doc: Option<&Value>) {
-    match fuzzing::authenticate_body(body) {
+    match test_support::authenticate_body(body) {
         Ok(answer) => {
             let (token, jwt) = (answer.tokens.session_token(), answer.tokens.session_jwt());
             assert!(
@@ -85,7 +85,7 @@ fn authenticate(body: &[u8], doc: Option<&Value>) {
 }
 
 fn revoke(body: &[u8], doc: Option<&Value>) {
-    match fuzzing::revoke_body(body) {
+    match test_support::revoke_body(body) {
         Ok(request_id) => {
             if let Some(data) = doc.map(|doc| &doc["data"]).filter(|data| data.is_object()) {
                 assert_eq!(request_id.as_deref(), data["request_id"].as_str());
@@ -96,14 +96,14 @@ fn revoke(body: &[u8], doc: Option<&Value>) {
 }
 
 fn jwks(body: &[u8]) {
-    match fuzzing::jwks_body(body) {
+    match test_support::jwks_body(body) {
         Ok((text, _)) => assert_eq!(text.as_bytes(), body, "the JWKS text was changed"),
         Err(error) => check_error(&error, body),
     }
 }
 
 fn error(status: u16, body: Option<&[u8]>, doc: Option<&Value>) {
-    let error = fuzzing::error_body(status, body, None);
+    let error = test_support::error_body(status, body, None);
     match &error {
         TransportError::Api {
             error_type,
@@ -122,7 +122,7 @@ fn error(status: u16, body: Option<&[u8]>, doc: Option<&Value>) {
             }
             assert_eq!(
                 error.class(),
-                fuzzing::expected_error_class(status, error_type)
+                test_support::expected_error_class(status, error_type)
             );
         }
         TransportError::Status { .. } => {
@@ -134,12 +134,12 @@ fn error(status: u16, body: Option<&[u8]>, doc: Option<&Value>) {
 }
 
 fn headers(value: &str) {
-    let delay = fuzzing::retry_after(value, *NOW);
+    let delay = test_support::retry_after(value, *NOW);
     let trimmed = value.trim();
     if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
         assert!(delay.is_some(), "delta-seconds {value:?} were not read");
     }
-    let (json, shown) = fuzzing::content_type(value);
+    let (json, shown) = test_support::content_type(value);
     assert!(shown.chars().count() <= 64);
     if json {
         let essence = value.split(';').next().unwrap_or_default().trim();

@@ -1,129 +1,86 @@
-//! The calls that ask the server: `authenticate` (W2-W4) and `revoke` (W5).
+//! The calls that ask the server: `authenticate` (W2-W4, W8) and `revoke` (W5, W8).
 //!
 //! Both run as tasks on the engine's runtime, so the outcome is applied even when the caller
 //! stops waiting (a cancelled Kotlin coroutine, a dropped Swift task). Authenticate is single
-//! flight: while a request is out for the current identity, every further caller, explicit
-//! or scheduled, awaits that same request and gets its result. Each request remembers the
-//! [`Generation`] it started under; if the identity changed meanwhile (sign-out, new tokens)
-//! its answer is discarded, so a late refresh can never bring a revoked session back.
+//! flight (`flight.rs`). Each request remembers the [`Generation`] it started under; if the
+//! identity changed meanwhile its answer is discarded and the caller hears `Superseded`,
+//! whatever the network did, so a late refresh can never bring a revoked session back.
+//! Every answer that states the server's time teaches the engine's clock (R5).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures_util::future::{BoxFuture, FutureExt, Shared};
+use futures_util::future::FutureExt;
 
-use super::client::SessionClient;
+use super::concurrency;
 use super::event::{ChangeCause, SignOutReason};
+use super::flight::{Flight, FlightOutcome, FlightReport, SharedFlight};
+use super::server_time::RoundTrip;
+use super::session_engine::SessionEngine;
 use super::state::{Generation, Snapshot};
-use super::sync::{self, TaskFailed};
-use crate::error::SessionError;
+use crate::error::{Error, SessionError};
 use crate::model::{Session, SessionTokens};
-use crate::transport::{Authenticated, ErrorClass, Transport, TransportError};
+use crate::transport::{Authenticated, ErrorClass, TransportError};
 
-type FlightResult = Result<Arc<Session>, SessionError>;
-
-/// An authenticate request in flight, shared by all its callers.
-pub(crate) struct Flight {
-    generation: Generation,
-    id: u64,
-    result: Shared<BoxFuture<'static, FlightResult>>,
+/// What `revoke` did (W5, W8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
+#[non_exhaustive]
+pub enum RevokeOutcome {
+    /// The server revoked the session (or no longer knew it), and it is cleared here.
+    Revoked,
+    /// There was no session to revoke.
+    NoSession,
+    /// The session is cleared here, but the server could not be reached to revoke it
+    /// (`force_clear`): it stays valid on the server until it expires.
+    ClearedLocallyOnly {
+        /// Why the server was not reached.
+        reason: String,
+    },
 }
 
-static NEXT_FLIGHT_ID: AtomicU64 = AtomicU64::new(1);
-
-impl SessionClient {
-    /// **Changes state.** Asks the server to confirm the session and rotate its JWT (W2).
-    ///
-    /// On success the new tokens and session are persisted, announced and returned, and
-    /// `get_info().from_cache` becomes false. `session_duration_minutes`, when given, extends
-    /// the session on the server.
-    ///
-    /// Concurrent calls share one request and its result (W3); while a request is in flight,
-    /// a later caller's `session_duration_minutes` is not sent. If the identity changes while
-    /// the request is out, its answer is discarded and [`SessionError::Superseded`] returned
-    /// (W4). A definitive rejection (E1) signs the user out; any other failure keeps the
-    /// session (E2, E3).
-    pub async fn authenticate(
-        &self,
-        session_duration_minutes: Option<u32>,
-    ) -> Result<Arc<Session>, SessionError> {
-        self.join_or_start_flight(session_duration_minutes)?.await
-    }
-
-    /// **Changes state.** Revokes the session on the server, then signs out locally (W5).
-    ///
-    /// When the request fails, the session is cleared anyway if the failure is definitive
-    /// (E1: the server no longer knows the session) or if `force_clear` is set; otherwise the
-    /// session stays and the error is returned. Revoking with no session succeeds.
-    pub async fn revoke(&self, force_clear: bool) -> Result<(), SessionError> {
-        let (generation, tokens) = {
-            let snapshot = self.snapshot();
-            (snapshot.generation, snapshot.tokens.clone())
-        };
-        let Some(tokens) = tokens else {
-            return Ok(());
-        };
-        let transport = self.transport()?;
-        let client = self.clone();
-        let task = sync::spawn(&self.inner.runtime, async move {
-            let answer = transport.revoke(&tokens).await;
-            let committer = client.clone();
-            let commit = move || committer.apply_revoke(generation, answer, force_clear);
-            sync::blocking(&client.inner.runtime, commit)
-                .await
-                .unwrap_or_else(|e| Err(task_failure(e)))
-        });
-        task.await.unwrap_or_else(|e| Err(task_failure(e)))
-    }
-
-    pub(super) fn transport(&self) -> Result<Arc<dyn Transport>, SessionError> {
-        self.inner
-            .transport
-            .clone()
-            .ok_or_else(|| SessionError::InvalidArgument {
-                detail: "no transport configured: build the client with .stytch(config)".into(),
-            })
-    }
-
-    fn join_or_start_flight(
-        &self,
-        session_duration_minutes: Option<u32>,
-    ) -> Result<Shared<BoxFuture<'static, FlightResult>>, SessionError> {
-        let transport = self.transport()?;
-        let mut slot = self.inner.flight.lock();
-        let snapshot = self.snapshot();
-        if let Some(flight) = slot.as_ref()
-            && flight.generation == snapshot.generation
-        {
-            return Ok(flight.result.clone());
+impl std::fmt::Display for RevokeOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Revoked => f.write_str("revoked"),
+            Self::NoSession => f.write_str("no session to revoke"),
+            Self::ClearedLocallyOnly { reason } => {
+                write!(f, "cleared here only; the server was not reached: {reason}")
+            }
         }
-        let Some(tokens) = snapshot.tokens.clone() else {
-            return Err(SessionError::SignedOut {
-                reason: "there is no session to authenticate".into(),
-            });
-        };
+    }
+}
+
+/// What the scheduler gets when it asks to refresh (S8).
+pub(crate) enum ScheduledRefresh {
+    /// A request for the planned identity is in flight: await it.
+    Joined(SharedFlight),
+    /// A request was started: await it.
+    Started(SharedFlight),
+    /// The identity changed, or a request ended since the plan was made: plan again.
+    Replan,
+}
+
+impl SessionEngine {
+    /// Joins the request in flight for the current identity, or starts one (W3).
+    pub(crate) fn authenticate(
+        self: &Arc<Self>,
+        session_duration_minutes: Option<u32>,
+    ) -> Result<SharedFlight, SessionError> {
+        let transport = self.transport()?;
+        let mut slot = self.flights.lock();
+        let snapshot = self.state.load();
+        if let Some(flight) = slot.joinable(snapshot.generation) {
+            return Ok(flight);
+        }
+        let tokens = snapshot
+            .tokens
+            .clone()
+            .ok_or(Error::NoSession("authenticate"))?;
         let generation = snapshot.generation;
         drop(snapshot);
-
-        let id = NEXT_FLIGHT_ID.fetch_add(1, Ordering::Relaxed);
-        let client = self.clone();
-        let task = sync::spawn(&self.inner.runtime, async move {
-            tracing::debug!(%generation, "authenticate request started");
-            let answer = transport
-                .authenticate(&tokens, session_duration_minutes)
-                .await;
-            let committer = client.clone();
-            let commit = move || committer.apply_authenticate(generation, answer);
-            let result = sync::blocking(&client.inner.runtime, commit)
-                .await
-                .unwrap_or_else(|e| Err(task_failure(e)));
-            client.end_flight(id);
-            result
-        });
-        let result = async move { task.await.unwrap_or_else(|e| Err(task_failure(e))) }
-            .boxed()
-            .shared();
-        *slot = Some(Flight {
+        let id = slot.next_id();
+        let result = self.start_flight(transport, id, generation, tokens, session_duration_minutes);
+        slot.start(Flight {
             generation,
             id,
             result: result.clone(),
@@ -131,10 +88,114 @@ impl SessionClient {
         Ok(result)
     }
 
-    fn end_flight(&self, id: u64) {
-        let mut slot = self.inner.flight.lock();
-        if slot.as_ref().is_some_and(|flight| flight.id == id) {
-            *slot = None;
+    /// The scheduler's refresh for `planned`, checked under the flight lock against what
+    /// happened since the plan was made (`last_report_id`): joins a flight in progress,
+    /// starts one, or asks for a new plan. Never a second request for one deadline (S8).
+    pub(crate) fn scheduled_refresh(
+        self: &Arc<Self>,
+        planned: Generation,
+        last_report_id: u64,
+        session_duration_minutes: Option<u32>,
+    ) -> ScheduledRefresh {
+        let Ok(transport) = self.transport() else {
+            return ScheduledRefresh::Replan;
+        };
+        let mut slot = self.flights.lock();
+        let snapshot = self.state.load();
+        if snapshot.generation != planned {
+            return ScheduledRefresh::Replan;
+        }
+        if let Some(flight) = slot.joinable(planned) {
+            return ScheduledRefresh::Joined(flight);
+        }
+        if slot.last_report_id() != last_report_id {
+            return ScheduledRefresh::Replan;
+        }
+        let Some(tokens) = snapshot.tokens.clone() else {
+            return ScheduledRefresh::Replan;
+        };
+        drop(snapshot);
+        let id = slot.next_id();
+        let result = self.start_flight(transport, id, planned, tokens, session_duration_minutes);
+        slot.start(Flight {
+            generation: planned,
+            id,
+            result: result.clone(),
+        });
+        ScheduledRefresh::Started(result)
+    }
+
+    /// Spawns the request task of flight `id`. Called with the flight lock held; the task
+    /// takes it again only to record its end.
+    fn start_flight(
+        self: &Arc<Self>,
+        transport: Arc<dyn crate::transport::Transport>,
+        id: u64,
+        generation: Generation,
+        tokens: SessionTokens,
+        session_duration_minutes: Option<u32>,
+    ) -> SharedFlight {
+        let engine = Arc::clone(self);
+        let task = concurrency::spawn(&self.runtime, async move {
+            tracing::debug!(%generation, "authenticate request started");
+            let sent = engine.clock.device_millis();
+            let answer = transport
+                .authenticate(&tokens, session_duration_minutes)
+                .await;
+            engine.learn_server_time(sent, &answer);
+            let committer = Arc::clone(&engine);
+            let commit = move || committer.apply_authenticate(generation, answer);
+            let result = concurrency::blocking(&engine.runtime, commit)
+                .await
+                .unwrap_or_else(|e| Err(e.into()));
+            engine.flights.finish(FlightReport {
+                id,
+                generation,
+                outcome: FlightOutcome::of(&result),
+                ended_at: engine.clock.now_millis(),
+            });
+            engine.changed.notify();
+            result
+        });
+        async move { task.await.unwrap_or_else(|e| Err(e.into())) }
+            .boxed()
+            .shared()
+    }
+
+    /// Revokes the session on the server, then signs out locally (W5).
+    pub(crate) async fn revoke(
+        self: &Arc<Self>,
+        force_clear: bool,
+    ) -> Result<RevokeOutcome, SessionError> {
+        let (generation, tokens) = {
+            let snapshot = self.state.load();
+            (snapshot.generation, snapshot.tokens.clone())
+        };
+        let Some(tokens) = tokens else {
+            return Ok(RevokeOutcome::NoSession);
+        };
+        let transport = self.transport()?;
+        let engine = Arc::clone(self);
+        let task = concurrency::spawn(&self.runtime, async move {
+            let answer = transport.revoke(&tokens).await;
+            let committer = Arc::clone(&engine);
+            let commit = move || committer.apply_revoke(generation, answer, force_clear);
+            concurrency::blocking(&engine.runtime, commit)
+                .await
+                .unwrap_or_else(|e| Err(e.into()))
+        });
+        task.await.unwrap_or_else(|e| Err(e.into()))
+    }
+
+    fn learn_server_time(&self, sent: i64, answer: &Result<Authenticated, TransportError>) {
+        if let Ok(answer) = answer {
+            let round_trip = RoundTrip {
+                sent_millis: sent,
+                received_millis: self.clock.device_millis(),
+            };
+            let issued_at = crate::jwt::read_issued_at(answer.tokens.session_jwt()).ok();
+            self.clock
+                .learn(round_trip, [answer.server_date, issued_at]);
         }
     }
 
@@ -142,15 +203,15 @@ impl SessionClient {
         &self,
         generation: Generation,
         answer: Result<Authenticated, TransportError>,
-    ) -> FlightResult {
+    ) -> Result<Arc<Session>, SessionError> {
         let authenticated = match answer {
             Ok(authenticated) => authenticated,
             Err(error) => return Err(self.apply_failure(generation, error)),
         };
         let session = Arc::new(authenticated.session);
-        let validated_at = self.inner.clock.now();
-        let tokens: SessionTokens = authenticated.tokens;
-        let committed = self.commit(|current| {
+        let validated_at = self.clock.now();
+        let tokens = authenticated.tokens;
+        let committed = self.state.commit(|current| {
             (current.generation == generation).then(|| {
                 let next = Snapshot::signed_in(
                     generation,
@@ -164,33 +225,32 @@ impl SessionClient {
         });
         if !committed.applied {
             tracing::debug!(%generation, "authenticate answer discarded: identity changed");
-            return Err(SessionError::Superseded);
+            return Err(Error::Superseded.into());
         }
         Ok(session)
     }
 
-    /// Applies a failed authenticate: a definitive answer about the current identity signs
-    /// out (E1); anything else leaves the state alone.
+    /// Applies a failed authenticate: a call whose identity changed while it was out is
+    /// superseded whatever the failure (W8); a definitive answer about the current identity
+    /// signs out (E1); anything else leaves the state alone (E2, E3).
     fn apply_failure(&self, generation: Generation, error: TransportError) -> SessionError {
-        tracing::info!(%error, %generation, "authenticate failed");
-        if error.class() != ErrorClass::Definitive {
-            return error.into();
+        if self.state.generation() != generation {
+            return Error::Superseded.into();
         }
-        let mut signed_out = false;
-        let result = self.sign_out_if(
-            |current| {
-                signed_out = current.generation == generation;
-                signed_out
-            },
+        if error.class() != ErrorClass::Definitive {
+            return Error::Transport(error).into();
+        }
+        let signed_out = self.state.sign_out_if(
+            |current| current.generation == generation,
             SignOutReason::Rejected,
         );
-        if let Err(storage) = result {
-            tracing::warn!(%storage, "signed out, but the stored session could not be removed yet");
-        }
-        if signed_out {
-            error.into()
-        } else {
-            SessionError::Superseded
+        match signed_out {
+            Ok(true) => Error::Transport(error).into(),
+            Ok(false) => Error::Superseded.into(),
+            Err(storage) => {
+                tracing::warn!(%storage, "signed out, but the stored session could not be removed yet");
+                Error::Transport(error).into()
+            }
         }
     }
 
@@ -199,31 +259,32 @@ impl SessionClient {
         generation: Generation,
         answer: Result<(), TransportError>,
         force_clear: bool,
-    ) -> Result<(), SessionError> {
-        match answer {
-            Ok(()) => {}
+    ) -> Result<RevokeOutcome, SessionError> {
+        if self.state.generation() != generation {
+            return Err(Error::Superseded.into());
+        }
+        let outcome = match answer {
+            Ok(()) => RevokeOutcome::Revoked,
             Err(error) if error.class() == ErrorClass::Definitive => {
                 tracing::info!(%error, "revoke: the server no longer knows the session");
+                RevokeOutcome::Revoked
             }
             Err(error) if force_clear => {
                 tracing::warn!(%error, "revoke failed; clearing locally as asked (force_clear)");
+                RevokeOutcome::ClearedLocallyOnly {
+                    reason: SessionError::from(Error::Transport(error)).to_string(),
+                }
             }
-            Err(error) => return Err(error.into()),
-        }
-        self.sign_out_if(
+            Err(error) => return Err(Error::Transport(error).into()),
+        };
+        let signed_out = self.state.sign_out_if(
             |current| current.generation == generation,
             SignOutReason::Revoked,
-        )
-    }
-}
-
-fn task_failure(error: TaskFailed) -> SessionError {
-    let detail = if error.panicked {
-        "a SessionKit task panicked"
-    } else {
-        "the engine's runtime shut down before the request finished"
-    };
-    SessionError::Internal {
-        detail: detail.into(),
+        );
+        match signed_out {
+            Ok(true) => Ok(outcome),
+            Ok(false) => Err(Error::Superseded.into()),
+            Err(storage) => Err(Error::Store(storage).into()),
+        }
     }
 }

@@ -1,11 +1,10 @@
-//! Wall-clock time, injectable.
+//! The device's wall clock, injectable.
 //!
-//! Expiry is decided on the wall clock (R1: `expires_at` against the local clock). Tests need
-//! to move that clock without waiting, and the scheduler's tests need it to advance with
-//! tokio's paused clock, so the engine never calls `Utc::now()` directly.
+//! Expiry is judged on server time (R5): the device clock plus an offset learnt from server
+//! answers (`server_time.rs`). Tests move the device clock without waiting (see
+//! [`crate::testing`]), so the engine never reads the system clock directly.
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -20,113 +19,54 @@ pub trait Clock: Send + Sync + Debug + 'static {
     }
 }
 
-/// The operating system's clock.
+/// The operating system's clock, read coarsely.
+///
+/// On Linux and Android it reads `CLOCK_REALTIME_COARSE`, which the kernel updates every
+/// tick (1 to 4 ms) and which costs a few nanoseconds through the vDSO; a full-precision
+/// read costs several times that and sits on the `get_sync` hot path. Expiry judged on it
+/// is late by at most one tick. Elsewhere (Apple platforms, where the precise clock is
+/// already cheap) it is `SystemTime`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[inline]
     fn unix_millis(&self) -> i64 {
-        // Straight from SystemTime: this sits on the get_sync hot path.
-        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(since) => since.as_millis() as i64,
-            Err(before) => -(before.duration().as_millis() as i64),
+        system_millis()
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[inline]
+fn system_millis() -> i64 {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+    now.tv_sec
+        .saturating_mul(1000)
+        .saturating_add(now.tv_nsec / 1_000_000)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[inline]
+fn system_millis() -> i64 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => since.as_millis() as i64,
+        Err(before) => -(before.duration().as_millis() as i64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r1_the_coarse_clock_stays_within_a_few_milliseconds_of_the_precise_one() {
+        for _ in 0..100 {
+            let precise = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as i64;
+            let coarse = SystemClock.unix_millis();
+            assert!((precise - coarse).abs() <= 20, "{precise} vs {coarse}");
         }
-    }
-}
-
-/// A clock that moves only when told to: for tests and previews.
-///
-/// ```
-/// use sessionkit::{Clock, ManualClock};
-/// let clock = ManualClock::at_millis(1_000);
-/// clock.advance_millis(500);
-/// assert_eq!(clock.unix_millis(), 1_500);
-/// ```
-#[derive(Debug, Default)]
-pub struct ManualClock {
-    millis: AtomicI64,
-}
-
-impl ManualClock {
-    /// A clock stopped at `millis` since the Unix epoch.
-    pub fn at_millis(millis: i64) -> Self {
-        Self {
-            millis: AtomicI64::new(millis),
-        }
-    }
-
-    /// A clock stopped at `instant`.
-    pub fn at(instant: DateTime<Utc>) -> Self {
-        Self::at_millis(instant.timestamp_millis())
-    }
-
-    /// Moves the clock forward.
-    pub fn advance_millis(&self, millis: i64) {
-        self.millis.fetch_add(millis, Ordering::SeqCst);
-    }
-
-    /// Sets the clock.
-    pub fn set(&self, instant: DateTime<Utc>) {
-        self.millis
-            .store(instant.timestamp_millis(), Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn unix_millis(&self) -> i64 {
-        self.millis.load(Ordering::SeqCst)
-    }
-}
-
-/// Wall-clock time that moves with tokio's clock: a base date plus the
-/// [`tokio::time::Instant`] time elapsed since the clock was made.
-///
-/// Under tokio's paused test clock (`#[tokio::test(start_paused = true)]`), expiry dates and
-/// JWT `exp` then advance together with the scheduler's timers, so tests can simulate hours
-/// without waiting (S7). Outside a paused runtime it tracks the monotonic clock. Read it from
-/// the runtime's threads: elsewhere tokio's paused clock is not visible and it falls back to
-/// the real monotonic clock.
-///
-/// ```
-/// use sessionkit::{Clock, TokioClock};
-/// let clock = TokioClock::at_millis(1_000);
-/// assert!(clock.unix_millis() >= 1_000);
-/// ```
-#[derive(Debug)]
-pub struct TokioClock {
-    base_millis: i64,
-    start: tokio::time::Instant,
-}
-
-impl TokioClock {
-    /// A clock that starts at the system's current time.
-    pub fn new() -> Self {
-        Self::at_millis(SystemClock.unix_millis())
-    }
-
-    /// A clock that starts at `millis` since the Unix epoch.
-    pub fn at_millis(millis: i64) -> Self {
-        Self {
-            base_millis: millis,
-            start: tokio::time::Instant::now(),
-        }
-    }
-
-    /// A clock that starts at `instant`.
-    pub fn at(instant: DateTime<Utc>) -> Self {
-        Self::at_millis(instant.timestamp_millis())
-    }
-}
-
-impl Default for TokioClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Clock for TokioClock {
-    fn unix_millis(&self) -> i64 {
-        let elapsed = i64::try_from(self.start.elapsed().as_millis()).unwrap_or(i64::MAX);
-        self.base_millis.saturating_add(elapsed)
     }
 }

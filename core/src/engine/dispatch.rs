@@ -7,17 +7,19 @@
 //! events in order while a listener that blocks holds up only its own queue. The pool starts
 //! empty, grows while every thread is busy and work is waiting (up to [`MAX_THREADS`]), and
 //! its threads end with the engine.
+//!
+//! Queuing and starting threads are separate steps: the engine queues an event while it
+//! holds its writer lock (so events are queued in the order the state changed) and calls
+//! [`Dispatcher::start_threads`] only after releasing it, so no OS thread is ever started
+//! while the writer lock is held.
 
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
+use std::sync::atomic::Ordering;
 
-use parking_lot::{Condvar, Mutex};
-
-use super::event::SessionEvent;
-use super::listener::SessionListener;
+use super::concurrency::{AtomicBool, AtomicUsize, Condvar, Mutex, spawn_thread};
+use super::event::{SessionEvent, SessionListener};
 
 /// The most delivery threads one engine runs.
 pub(crate) const MAX_THREADS: usize = 4;
@@ -39,7 +41,7 @@ struct SubscriptionQueue {
 }
 
 impl Subscription {
-    pub fn new(listener: Arc<dyn SessionListener>) -> Arc<Self> {
+    pub(crate) fn new(listener: Arc<dyn SessionListener>) -> Arc<Self> {
         Arc::new(Self {
             listener,
             active: AtomicBool::new(true),
@@ -47,7 +49,11 @@ impl Subscription {
         })
     }
 
-    pub fn deactivate(&self) {
+    pub(crate) fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn deactivate(&self) {
         self.active.store(false, Ordering::Release);
         self.queue.lock().events.clear();
     }
@@ -100,11 +106,11 @@ struct Shared {
 }
 
 impl Dispatcher {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             shared: Arc::new(Shared {
                 run_queue: Mutex::default(),
-                work_ready: Condvar::new(),
+                work_ready: Condvar::default(),
                 threads: AtomicUsize::new(0),
                 busy: AtomicUsize::new(0),
                 stopping: AtomicBool::new(false),
@@ -112,8 +118,9 @@ impl Dispatcher {
         }
     }
 
-    /// Queues `event` for every subscription, in the order of the calls.
-    pub fn publish<'a>(
+    /// Queues `event` for every subscription, in the order of the calls, and wakes the
+    /// threads already running. Starts no thread: see [`start_threads`](Self::start_threads).
+    pub(crate) fn publish<'a>(
         &self,
         subscriptions: impl IntoIterator<Item = &'a Arc<Subscription>>,
         event: &SessionEvent,
@@ -128,11 +135,16 @@ impl Dispatcher {
         }
         self.shared.run_queue.lock().extend(ready);
         self.shared.work_ready.notify_all();
+    }
+
+    /// Starts a delivery thread if work waits and every running thread is busy. Call it
+    /// after [`publish`](Self::publish), with no engine lock held.
+    pub(crate) fn start_threads(&self) {
         Shared::grow_if_saturated(&self.shared);
     }
 
     /// How many delivery threads are running.
-    pub fn thread_count(&self) -> usize {
+    pub(crate) fn thread_count(&self) -> usize {
         self.shared.threads.load(Ordering::Acquire)
     }
 }
@@ -153,9 +165,9 @@ impl Shared {
             return; // another caller grew the pool meanwhile
         }
         let worker = Arc::clone(shared);
-        let spawned = thread::Builder::new()
-            .name(format!("sessionkit-listeners-{threads}"))
-            .spawn(move || worker.run());
+        let spawned = spawn_thread(format!("sessionkit-listeners-{threads}"), move || {
+            worker.run()
+        });
         if let Err(error) = spawned {
             shared.threads.fetch_sub(1, Ordering::AcqRel);
             tracing::error!(%error, "could not start a listener delivery thread");
@@ -174,7 +186,7 @@ impl Shared {
                     if let Some(subscription) = queue.pop_front() {
                         break subscription;
                     }
-                    self.work_ready.wait(&mut queue);
+                    queue = self.work_ready.wait(queue);
                 }
             };
             self.busy.fetch_add(1, Ordering::AcqRel);

@@ -1,5 +1,6 @@
-//! What listeners hear (SPEC O1-O4).
+//! What listeners hear, and the listener trait (SPEC O1-O4).
 
+use std::fmt;
 use std::sync::Arc;
 
 use super::state::Generation;
@@ -7,31 +8,36 @@ use crate::model::Session;
 
 /// Something a listener should know about.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 #[non_exhaustive]
 pub enum SessionEvent {
     /// The session or its tokens changed. Announced once per distinct change, in order,
     /// after the new state was written to storage (or the write was attempted, see O2).
-    Changed(SessionChange),
+    Changed(#[cfg_attr(feature = "uniffi", uniffi(name = "change"))] SessionChange),
     /// Storage had a problem that did not change the session in memory.
-    Storage(StorageIssue),
+    Storage(#[cfg_attr(feature = "uniffi", uniffi(name = "issue"))] StorageIssue),
 }
 
 /// A new session state.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionChange {
     /// The session now cached, if the engine knows one. `None` with `has_tokens` true means
     /// tokens were hydrated and the session object is unknown until the next authenticate.
     pub session: Option<Arc<Session>>,
     /// Whether the engine now holds tokens.
     pub has_tokens: bool,
+    /// Whether the state came from storage and the server has not confirmed it since (R2).
+    pub from_cache: bool,
     /// Why the state changed.
     pub cause: ChangeCause,
-    /// The identity generation of the new state.
+    /// The identity generation of the new state (W4).
     pub generation: Generation,
 }
 
 /// Why the session state changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 #[non_exhaustive]
 pub enum ChangeCause {
     /// Read back from storage.
@@ -41,11 +47,12 @@ pub enum ChangeCause {
     /// The server confirmed or refreshed the session.
     Authenticated,
     /// The user is signed out.
-    SignedOut(SignOutReason),
+    SignedOut(#[cfg_attr(feature = "uniffi", uniffi(name = "reason"))] SignOutReason),
 }
 
 /// Why the user is signed out.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 #[non_exhaustive]
 pub enum SignOutReason {
     /// The app called `clear`.
@@ -60,6 +67,7 @@ pub enum SignOutReason {
 
 /// A storage problem that listeners are told about.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 #[non_exhaustive]
 pub enum StorageIssue {
     /// Stored state could not be read and was wiped (SPEC E5).
@@ -74,9 +82,93 @@ pub enum StorageIssue {
         detail: String,
     },
     /// Writing the new state failed. The new state still holds in memory and the write is
-    /// retried with the next change or when storage is reported available (SPEC O2).
+    /// retried with the next change or when storage is reported available (SPEC O2, E7).
     WriteFailed {
         /// What the store reported.
         detail: String,
     },
+    /// The stored state could not be read for a reason that will not pass by itself (a path
+    /// that cannot exist, a permission that will not change, a missing entitlement: E7).
+    /// The engine runs signed out in memory; nothing waits for storage to come back.
+    ReadFailed {
+        /// What the store reported.
+        detail: String,
+    },
+}
+
+/// Receives [`SessionEvent`]s.
+///
+/// Called on a SessionKit delivery thread, never with an engine lock held, so a listener
+/// may call back into the engine. A listener that panics is caught and stays subscribed;
+/// one that blocks delays only its own later events. Any `Fn(&SessionEvent)` closure that is
+/// `Send + Sync` is a listener.
+pub trait SessionListener: Send + Sync + 'static {
+    /// Called once per event, in order.
+    fn on_event(&self, event: &SessionEvent);
+}
+
+impl<F> SessionListener for F
+where
+    F: Fn(&SessionEvent) + Send + Sync + 'static,
+{
+    fn on_event(&self, event: &SessionEvent) {
+        self(event)
+    }
+}
+
+impl fmt::Display for SessionEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Changed(change) => write!(f, "{change}"),
+            Self::Storage(issue) => write!(f, "storage: {issue}"),
+        }
+    }
+}
+
+impl fmt::Display for SessionChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}", self.cause, self.generation)?;
+        match &self.session {
+            Some(session) => write!(f, ", session {}", session.session_id)?,
+            None if self.has_tokens => f.write_str(", tokens, session unknown")?,
+            None => f.write_str(", no session")?,
+        }
+        if self.from_cache {
+            f.write_str(", from cache")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for ChangeCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Restored => f.write_str("restored from storage"),
+            Self::Hydrated => f.write_str("tokens installed"),
+            Self::Authenticated => f.write_str("confirmed by the server"),
+            Self::SignedOut(reason) => write!(f, "signed out: {reason}"),
+        }
+    }
+}
+
+impl fmt::Display for SignOutReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Cleared => "cleared by the app",
+            Self::Revoked => "revoked",
+            Self::Rejected => "the server no longer knows the session",
+            Self::StorageCorrupted => "the stored session was corrupted",
+        })
+    }
+}
+
+impl fmt::Display for StorageIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Corrupted { detail } => write!(f, "stored session corrupted and wiped: {detail}"),
+            Self::Unavailable { detail } => write!(f, "unavailable, session kept: {detail}"),
+            Self::WriteFailed { detail } => write!(f, "write failed, will retry: {detail}"),
+            Self::ReadFailed { detail } => write!(f, "read failed: {detail}"),
+        }
+    }
 }

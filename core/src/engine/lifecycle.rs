@@ -1,28 +1,30 @@
 //! The calls through which the app tells the engine about its life: foreground, background,
-//! network and shutdown. They only steer the refresh scheduler (S1, S4, S6); none does I/O
-//! or waits, so they are safe to call from the app's main thread.
+//! network and shutdown. They only steer the refresh scheduler (S1, S4, S6, S8); none does
+//! I/O or waits, so they are safe to call from the app's main thread.
 
 use super::client::SessionClient;
 use super::scheduler::SchedulerStats;
 
 impl SessionClient {
-    /// The app came to the foreground: refresh now (S4) and resume the schedule. Only a
-    /// return from the background counts; the engine starts in the foreground.
+    /// The app came to the foreground: refresh now (S4) and resume the schedule, but never
+    /// before a backoff delay or a server-requested wait ends (S8). Only a return from the
+    /// background counts; the engine starts in the foreground.
     pub fn app_did_enter_foreground(&self) {
-        self.inner.scheduler.enter_foreground();
+        self.scheduler().enter_foreground();
     }
 
     /// The app went to the background: the scheduler stops its timer and nothing runs until
     /// the app returns (S1, S6). A refresh already in flight still completes.
     pub fn app_did_enter_background(&self) {
-        self.inner.scheduler.enter_background();
+        self.scheduler().enter_background();
     }
 
-    /// The network came back. Refreshes now if the last scheduled refresh failed for want of
-    /// a network (restarting the backoff), and does nothing otherwise: a healthy schedule
-    /// needs no extra request for every Wi-Fi/cellular hand-over (S4).
+    /// The network came back. Refreshes now if retries had stopped (the session expired
+    /// while the network was down), and does nothing otherwise: a running backoff ends on
+    /// its own time (S8), and a healthy schedule needs no extra request for every
+    /// Wi-Fi/cellular hand-over (S4).
     pub fn network_became_available(&self) {
-        self.inner.scheduler.network_available();
+        self.scheduler().network_available();
     }
 
     /// Stops background work for good: the refresh scheduler ends and the lifecycle calls
@@ -30,12 +32,13 @@ impl SessionClient {
     /// completes. Dropping the last clone of the client does the same and also stops the
     /// engine's own runtime. Idempotent.
     pub fn shutdown(&self) {
-        self.inner.scheduler.shutdown();
+        self.scheduler().shutdown();
     }
 
-    /// Diagnostics about the refresh scheduler: wake-ups, refreshes, failures and whether
-    /// its task runs. Meant for tests and battery investigations, not for app logic.
+    /// Diagnostics about the refresh scheduler: where it stands (a pause is always visible),
+    /// wake-ups, refreshes and failures. Meant for tests and battery investigations, not for
+    /// app logic.
     pub fn scheduler_stats(&self) -> SchedulerStats {
-        self.inner.scheduler.stats()
+        self.scheduler().stats()
     }
 }

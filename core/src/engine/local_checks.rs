@@ -1,50 +1,41 @@
-//! What the engine can say about its JWT without asking the auth server (J1, J2).
+//! What the engine can say about its JWT without asking the auth server (J1, J2), judged on
+//! server time (R5).
 
 use chrono::{DateTime, Utc};
 
 use super::client::SessionClient;
-use crate::error::SessionError;
+use super::concurrency;
+use crate::error::{Error, SessionError};
 use crate::jwt::JwtCheck;
 
 impl SessionClient {
     /// When the current session JWT expires, read from its `exp` claim without verifying it
     /// (J1). The refresh scheduler plans by this. No I/O.
     pub fn jwt_expires_at(&self) -> Option<DateTime<Utc>> {
-        self.snapshot().jwt_expires_at
+        self.engine().state.load().jwt_expires_at
     }
 
     /// Verifies the current session JWT against the cached JWKS (J2): RS256 only, a known
-    /// `kid`, `exp` and `nbf` with 60 s leeway. No I/O; call
+    /// `kid`, `exp` and `nbf` with 60 s leeway on server time. No I/O; call
     /// [`refresh_jwks`](Self::refresh_jwks) first, and again when the answer says the keys
     /// may have rotated.
     ///
     /// Answers [`JwtCheck::Valid`], [`JwtCheck::TryRefresh`] (expired, unverifiable, no
     /// keys yet) or [`JwtCheck::Unauthorised`] (no tokens).
     pub fn check_jwt(&self) -> JwtCheck {
-        self.inner.verifier.check(self.get_tokens().as_ref())
+        self.engine().verifier.check(self.get_tokens().as_ref())
     }
 
     /// Fetches the project's JWKS from the server and caches it for
-    /// [`check_jwt`](Self::check_jwt). Does not change the session.
+    /// [`check_jwt`](Self::check_jwt). Does not change the session. A document that is not
+    /// a usable JWKS is [`SessionError::JwksUnusable`], not a network error.
     pub async fn refresh_jwks(&self) -> Result<(), SessionError> {
-        let transport = self.transport()?;
-        let task = self
-            .inner
-            .runtime
-            .handle()
-            .spawn(async move { transport.fetch_jwks().await });
-        let jwks = task
-            .await
-            .map_err(|_| SessionError::Internal {
-                detail: "the JWKS request did not finish".into(),
-            })?
-            .map_err(SessionError::from)?;
-        self.inner
-            .verifier
-            .set_jwks(&jwks)
-            .map_err(|e| SessionError::Network {
-                detail: e.to_string(),
-                retry_after: None,
-            })
+        let engine = self.engine();
+        let transport = engine.transport()?;
+        let fetched =
+            concurrency::spawn(&engine.runtime, async move { transport.fetch_jwks().await });
+        let jwks = fetched.await?.map_err(Error::Transport)?;
+        engine.verifier.set_jwks(&jwks).map_err(Error::Jwks)?;
+        Ok(())
     }
 }

@@ -1,23 +1,65 @@
-//! The session engine: state, reads, writes and observation.
+//! The session engine: state, reads, writes, server calls, observation and the refresh
+//! scheduler.
+//!
+//! # Layout
+//! Each file holds one idea; the arrows of `use` point down this list only.
+//! - `client.rs`, `lifecycle.rs`, `local_checks.rs`: the façade an app calls;
+//!   `builder.rs` builds it.
+//! - `scheduler/`: the refresh scheduler's state machine and task.
+//! - `authenticate.rs`: authenticate (single flight) and revoke, and how their answers are
+//!   applied.
+//! - `session_engine.rs`: the parts every layer shares.
+//! - `commit.rs`: the write path (the snapshot cell, the writer lock, the store);
+//!   `flight.rs`: the request in flight and the last one's report.
+//! - `listeners.rs` and `dispatch.rs`: subscriptions and their delivery threads;
+//!   `event.rs`: what they hear.
+//! - `state.rs`, `clock.rs`, `server_time.rs`, `runtime.rs`: plain data and time.
+//! - `concurrency.rs`: every lock, atomic, signal, task, thread and timer used above, so
+//!   the model checker can stand in for all of them at once.
+//!
+//! # Lock acquisition order
+//! Reads take no lock (R4). Where locks nest, they are taken in this order and released
+//! before any await, any store call outside the writer, and any listener call:
+//! 1. the **writer** lock (`commit.rs`), held while the store is called, the snapshot swapped
+//!    and events queued;
+//! 2. the **subscription registry** (`listeners.rs`), to queue an event for each listener;
+//! 3. a **subscription's queue**, then the **run queue** of the delivery threads
+//!    (`dispatch.rs`).
+//!
+//! The **flight slot** (`flight.rs`), the scheduler's **inbox** and **state** and every
+//! [`Signal`](concurrency::Signal)'s lock are leaves: nothing else is taken while one is
+//! held (a flight is started under the slot's lock, but its task runs later). No OS thread
+//! is started, and no scheduler is woken, while the writer lock is held: both happen right
+//! after it is released.
 
 mod authenticate;
+mod builder;
 mod client;
 mod clock;
+mod commit;
+pub(crate) mod concurrency;
 mod dispatch;
 mod event;
+mod flight;
 mod lifecycle;
-mod listener;
+mod listeners;
 mod local_checks;
 #[cfg(all(test, feature = "model-check"))]
 mod model_check;
 mod runtime;
 mod scheduler;
+mod server_time;
+mod session_engine;
 mod state;
-mod sync;
 
-pub use client::{RestoreOutcome, SessionClient, SessionClientBuilder, SessionInfo};
-pub use clock::{Clock, ManualClock, SystemClock, TokioClock};
-pub use event::{ChangeCause, SessionChange, SessionEvent, SignOutReason, StorageIssue};
-pub use listener::{ListenerHandle, SessionListener};
-pub use scheduler::{RefreshPolicy, SchedulerStats};
+pub use authenticate::RevokeOutcome;
+pub use builder::SessionClientBuilder;
+pub use client::{SessionClient, SessionInfo};
+pub use clock::{Clock, SystemClock};
+pub use commit::RestoreOutcome;
+pub use event::{
+    ChangeCause, SessionChange, SessionEvent, SessionListener, SignOutReason, StorageIssue,
+};
+pub use listeners::ListenerHandle;
+pub use scheduler::{RefreshPolicy, SchedulerState, SchedulerStats};
 pub use state::Generation;

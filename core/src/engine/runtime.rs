@@ -16,6 +16,10 @@
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
+#[cfg_attr(
+    feature = "model-check",
+    allow(dead_code, reason = "under the model, shuttle runs every task")
+)]
 pub(crate) struct EngineRuntime {
     handle: Handle,
     owned: Option<Runtime>,
@@ -23,7 +27,7 @@ pub(crate) struct EngineRuntime {
 
 impl EngineRuntime {
     /// Runs on the caller's runtime.
-    pub fn shared(handle: Handle) -> Self {
+    pub(crate) fn shared(handle: Handle) -> Self {
         Self {
             handle,
             owned: None,
@@ -31,7 +35,7 @@ impl EngineRuntime {
     }
 
     /// Starts a runtime of the engine's own.
-    pub fn owned() -> std::io::Result<Self> {
+    pub(crate) fn owned() -> std::io::Result<Self> {
         let runtime = Builder::new_multi_thread()
             .worker_threads(1)
             .max_blocking_threads(2)
@@ -44,7 +48,11 @@ impl EngineRuntime {
         })
     }
 
-    pub fn handle(&self) -> &Handle {
+    #[cfg_attr(
+        feature = "model-check",
+        allow(dead_code, reason = "under the model, shuttle runs every task")
+    )]
+    pub(crate) fn handle(&self) -> &Handle {
         &self.handle
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Readers load the current snapshot without a lock (R4); a writer builds the next snapshot
 //! and swaps it in. [`Generation`] counts identity changes so that an answer to a request
-//! started under an older identity can be recognised and discarded (W4).
+//! started under an older identity can be recognised and discarded (W4). Every time in a
+//! snapshot is server time (R5).
 
 use std::fmt;
 use std::sync::Arc;
@@ -38,23 +39,45 @@ impl fmt::Display for Generation {
     }
 }
 
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Generation, u64, {
+    lower: |generation| generation.0,
+    try_lift: |value| Ok(Generation(value)),
+});
+
+/// Whether storage can take the state right now, as far as the last store call told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum StorageHealth {
+    /// The last store call worked.
+    #[default]
+    Healthy,
+    /// Storage is temporarily unavailable (E4): refreshing would rotate tokens that cannot be
+    /// saved, so the scheduler pauses until the app reports storage available.
+    Unavailable,
+    /// Storage failed for a reason that will not pass by itself (E7). Nothing waits for it;
+    /// the write is retried with the next change.
+    Failing,
+}
+
 /// One immutable view of the engine's state.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Snapshot {
-    pub generation: Generation,
-    pub tokens: Option<SessionTokens>,
-    pub session: Option<Arc<Session>>,
-    /// `session.expires_at` in Unix milliseconds, so that R1's check on the hot read path
-    /// is one integer comparison.
-    pub expires_at_millis: i64,
+    pub(crate) generation: Generation,
+    pub(crate) tokens: Option<SessionTokens>,
+    pub(crate) session: Option<Arc<Session>>,
+    /// `session.expires_at` in Unix milliseconds (server time), so that R1's check on the
+    /// hot read path is one integer comparison.
+    pub(crate) expires_at_millis: i64,
     /// The JWT's `exp`, read without verification to schedule refreshes (J1).
-    pub jwt_expires_at: Option<DateTime<Utc>>,
-    pub from_cache: bool,
-    pub last_validated_at: Option<DateTime<Utc>>,
+    pub(crate) jwt_expires_at: Option<DateTime<Utc>>,
+    pub(crate) from_cache: bool,
+    /// When the server last confirmed the session (server time).
+    pub(crate) last_validated_at: Option<DateTime<Utc>>,
+    pub(crate) storage: StorageHealth,
 }
 
 impl Snapshot {
-    pub fn signed_in(
+    pub(crate) fn signed_in(
         generation: Generation,
         tokens: SessionTokens,
         session: Option<Arc<Session>>,
@@ -73,17 +96,18 @@ impl Snapshot {
             jwt_expires_at,
             from_cache,
             last_validated_at,
+            storage: StorageHealth::Healthy,
         }
     }
 
-    pub fn signed_out(generation: Generation) -> Self {
+    pub(crate) fn signed_out(generation: Generation) -> Self {
         Self {
             generation,
             ..Self::default()
         }
     }
 
-    pub fn from_envelope(generation: Generation, envelope: Envelope) -> Self {
+    pub(crate) fn from_envelope(generation: Generation, envelope: Envelope) -> Self {
         Self::signed_in(
             generation,
             envelope.tokens,
@@ -93,29 +117,37 @@ impl Snapshot {
         )
     }
 
-    /// What a store keeps of this state; `None` means the store should be empty.
-    pub fn to_envelope(&self) -> Option<Envelope> {
+    /// What a store keeps of this state, with the server-clock offset known when it is
+    /// written; `None` means the store should be empty.
+    pub(crate) fn to_envelope(&self, clock_offset_millis: Option<i64>) -> Option<Envelope> {
         self.tokens.as_ref().map(|tokens| Envelope {
             tokens: tokens.clone(),
             session: self.session.as_deref().cloned(),
             last_validated_at: self.last_validated_at,
+            clock_offset_millis,
         })
     }
 
     /// Whether `other` holds the same session and tokens: writing it again is no change (O2).
-    pub fn same_content(&self, other: &Snapshot) -> bool {
+    pub(crate) fn same_content(&self, other: &Snapshot) -> bool {
         let same_session = match (&self.session, &other.session) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
             (None, None) => true,
             _ => false,
         };
-        same_session && self.tokens == other.tokens
+        same_session && self.tokens == other.tokens && self.from_cache == other.from_cache
     }
 
-    /// The session, unless it has expired on the local clock (R1).
-    pub fn live_session(&self, now_millis: i64) -> Option<&Arc<Session>> {
+    /// The session, unless it has expired at `server_now_millis` (R1).
+    #[inline]
+    pub(crate) fn live_session(&self, server_now_millis: i64) -> Option<&Arc<Session>> {
         self.session
             .as_ref()
-            .filter(|_| self.expires_at_millis > now_millis)
+            .filter(|_| self.expires_at_millis > server_now_millis)
+    }
+
+    /// Whether a session is known and has expired at `server_now_millis`.
+    pub(crate) fn session_expired(&self, server_now_millis: i64) -> bool {
+        self.session.is_some() && self.expires_at_millis <= server_now_millis
     }
 }

@@ -34,9 +34,11 @@ pub(crate) fn segments(jwt: &str) -> Option<[&str; 3]> {
     }
 }
 
+/// The time claims SessionKit reads without verification.
 #[derive(Deserialize)]
-struct Expiry {
+struct Times {
     exp: Option<serde_json::Value>,
+    iat: Option<serde_json::Value>,
 }
 
 /// The `exp` claim of `jwt`, read without checking the signature.
@@ -49,6 +51,18 @@ struct Expiry {
 /// assert_eq!(exp.to_rfc3339(), "2026-01-01T00:00:00+00:00");
 /// ```
 pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
+    let times = read_times(jwt)?;
+    numeric_date(times.exp.as_ref(), "exp")
+}
+
+/// The `iat` claim of `jwt`, read without checking the signature: when the server minted it,
+/// on the server's clock (R5).
+pub(crate) fn read_issued_at(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
+    let times = read_times(jwt)?;
+    numeric_date(times.iat.as_ref(), "iat")
+}
+
+fn read_times(jwt: &str) -> Result<Times, JwtError> {
     let [_header, payload, _signature] =
         segments(jwt).ok_or(JwtError::Malformed("expected three segments"))?;
     if payload.len() > MAX_PAYLOAD_BYTES * 4 / 3 + 4 {
@@ -61,10 +75,15 @@ pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
     if !crate::model::starts_as_object(&bytes) {
         return Err(JwtError::Malformed("payload is not a JSON object"));
     }
-    let claims: Expiry =
-        serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))?;
-    // NumericDate may carry a fraction; the whole second is precise enough to schedule by.
-    let exp = match claims.exp {
+    serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed("payload is not JSON"))
+}
+
+/// A NumericDate claim. It may carry a fraction; the whole second is precise enough here.
+fn numeric_date(
+    value: Option<&serde_json::Value>,
+    name: &'static str,
+) -> Result<DateTime<Utc>, JwtError> {
+    let seconds = match value {
         Some(serde_json::Value::Number(n)) => n.as_i64().or_else(|| {
             n.as_f64()
                 .filter(|f| f.is_finite())
@@ -72,6 +91,6 @@ pub fn read_expiry(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
         }),
         _ => None,
     }
-    .ok_or(JwtError::Claim("exp"))?;
-    DateTime::from_timestamp(exp, 0).ok_or(JwtError::Claim("exp out of range"))
+    .ok_or(JwtError::Claim(name))?;
+    DateTime::from_timestamp(seconds, 0).ok_or(JwtError::Claim(name))
 }

@@ -7,7 +7,10 @@
 
 mod claims;
 mod jwks;
+mod verified_session;
 mod verifier;
 
+pub(crate) use claims::read_issued_at;
 pub use claims::{JwtError, read_expiry};
-pub use verifier::{JwtCheck, JwtVerifier, VerifiedClaims};
+pub use verified_session::VerifiedSession;
+pub use verifier::{JwtCheck, JwtVerifier};

@@ -19,7 +19,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
@@ -27,6 +27,7 @@ use serde_json::Value;
 
 use super::JwtError;
 use super::jwks::KeySet;
+use super::verified_session::{VerifiedSession, numeric_date_millis};
 use crate::engine::Clock;
 use crate::model::SessionTokens;
 
@@ -36,77 +37,15 @@ const MAX_JWT_BYTES: usize = 16 * 1024;
 /// The default tolerance for clock skew on `exp` and `nbf`.
 const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
-/// The claim under which Stytch puts the session in a session JWT.
-const SESSION_CLAIM: &str = "https://stytch.com/session";
-
-/// Claims of a JWT whose signature, algorithm, key, times and (when configured) issuer and
-/// audience all checked out.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VerifiedClaims {
-    /// All claims of the payload.
-    pub claims: Value,
-}
-
-impl VerifiedClaims {
-    /// The `sub` claim: the Stytch user id.
-    pub fn subject(&self) -> Option<&str> {
-        self.claims.get("sub")?.as_str()
-    }
-
-    /// The `iss` claim.
-    pub fn issuer(&self) -> Option<&str> {
-        self.claims.get("iss")?.as_str()
-    }
-
-    /// The `aud` claim, as a list whether the token carries one string or an array.
-    pub fn audience(&self) -> Vec<&str> {
-        match self.claims.get("aud") {
-            Some(Value::String(aud)) => vec![aud.as_str()],
-            Some(Value::Array(auds)) => auds.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The `exp` claim: when the JWT stops being valid (before leeway).
-    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.date_claim("exp")
-    }
-
-    /// The `iat` claim: when the JWT was minted.
-    pub fn issued_at(&self) -> Option<DateTime<Utc>> {
-        self.date_claim("iat")
-    }
-
-    /// The `nbf` claim: when the JWT starts being valid (before leeway).
-    pub fn not_before(&self) -> Option<DateTime<Utc>> {
-        self.date_claim("nbf")
-    }
-
-    /// The Stytch session claim (`https://stytch.com/session`): the session's id, start,
-    /// expiry, attributes and authentication factors.
-    pub fn session(&self) -> Option<&Value> {
-        self.claims.get(SESSION_CLAIM)
-    }
-
-    /// The session id (`id` inside the `https://stytch.com/session` claim).
-    pub fn session_id(&self) -> Option<&str> {
-        self.session()?.get("id")?.as_str()
-    }
-
-    fn date_claim(&self, name: &str) -> Option<DateTime<Utc>> {
-        let millis = numeric_date_millis(self.claims.get(name)?)?;
-        DateTime::from_timestamp_millis(i64::try_from(millis).ok()?)
-    }
-}
-
 /// The answer of a local check.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum JwtCheck {
-    /// The JWT is valid now.
-    Valid(VerifiedClaims),
+    /// The JWT is valid now; the session it describes.
+    Valid(#[cfg_attr(feature = "uniffi", uniffi(name = "session"))] Box<VerifiedSession>),
     /// The JWT is expired or could not be verified: refresh the session. The reason is for
     /// logs; it never contains the token.
-    TryRefresh(String),
+    TryRefresh(#[cfg_attr(feature = "uniffi", uniffi(name = "reason"))] String),
     /// There are no tokens.
     Unauthorised,
 }
@@ -117,10 +56,10 @@ impl JwtCheck {
         matches!(self, Self::Valid(_))
     }
 
-    /// The verified claims, when the JWT is valid.
-    pub fn claims(&self) -> Option<&VerifiedClaims> {
+    /// The verified session, when the JWT is valid.
+    pub fn session(&self) -> Option<&VerifiedSession> {
         match self {
-            Self::Valid(claims) => Some(claims),
+            Self::Valid(session) => Some(session),
             _ => None,
         }
     }
@@ -137,7 +76,8 @@ impl JwtCheck {
 /// ```
 /// use std::sync::Arc;
 /// use sessionkit::jwt::{JwtCheck, JwtVerifier};
-/// use sessionkit::{ManualClock, SessionTokens};
+/// use sessionkit::SessionTokens;
+/// use sessionkit::testing::ManualClock;
 ///
 /// let verifier = JwtVerifier::for_project(Arc::new(ManualClock::at_millis(0)), "project-test-1");
 /// let tokens = SessionTokens::new("opaque", "header.payload.signature");
@@ -244,14 +184,14 @@ impl JwtVerifier {
             return JwtCheck::Unauthorised;
         };
         match self.verify(tokens.session_jwt()) {
-            Ok(claims) => JwtCheck::Valid(claims),
+            Ok(session) => JwtCheck::Valid(Box::new(session)),
             Err(reason) => JwtCheck::TryRefresh(reason.to_owned()),
         }
     }
 
     /// The claims of `jwt` when it verifies now, or why not. Reasons are fixed strings, so
     /// they cannot quote the token.
-    fn verify(&self, jwt: &str) -> Result<VerifiedClaims, &'static str> {
+    fn verify(&self, jwt: &str) -> Result<VerifiedSession, &'static str> {
         if jwt.is_empty() {
             return Err("no session JWT");
         }
@@ -275,7 +215,10 @@ impl JwtVerifier {
             .map_err(|error| rejection(error.kind()))?;
         let claims = data.claims;
         self.check_times(&claims)?;
-        Ok(VerifiedClaims { claims })
+        let Value::Object(claims) = claims else {
+            return Err("the JWT's payload is not a JSON object");
+        };
+        VerifiedSession::from_claims(claims).ok_or("the JWT is not a Stytch session JWT")
     }
 
     /// `exp` and `nbf` against the engine's clock, with leeway.
@@ -352,23 +295,5 @@ fn rejection(kind: &ErrorKind) -> &'static str {
         ErrorKind::Base64(_) | ErrorKind::Utf8(_) => "the JWT is not base64url",
         ErrorKind::Json(_) => "the JWT's payload is not a JSON object",
         _ => "the JWT could not be verified",
-    }
-}
-
-/// A NumericDate claim (seconds since the epoch, possibly fractional) in milliseconds.
-fn numeric_date_millis(value: &Value) -> Option<i128> {
-    let Value::Number(number) = value else {
-        return None;
-    };
-    if let Some(seconds) = number.as_i64() {
-        Some(i128::from(seconds) * 1000)
-    } else if let Some(seconds) = number.as_u64() {
-        Some(i128::from(seconds) * 1000)
-    } else {
-        let seconds = number.as_f64()?;
-        // Saturating cast; NaN and infinities cannot come out of JSON.
-        seconds
-            .is_finite()
-            .then(|| (seconds * 1000.0).floor() as i128)
     }
 }

@@ -80,7 +80,8 @@ open_string_enum! {
 }
 
 /// One way the user proved who they are.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthenticationFactor {
     /// How the factor was satisfied.
     pub factor_type: FactorType,
@@ -99,12 +100,13 @@ pub struct AuthenticationFactor {
 }
 
 /// The `*_factor` sub-object of an [`AuthenticationFactor`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FactorDetail {
     /// `email_factor`
-    Email(EmailFactor),
+    Email(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] EmailFactor),
     /// `phone_number_factor`
-    PhoneNumber(PhoneNumberFactor),
+    PhoneNumber(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] PhoneNumberFactor),
     /// `{provider}_oauth_factor`, for example `google_oauth_factor`.
     OAuth {
         /// The provider named by the key (`google`, `apple`, ...).
@@ -113,15 +115,17 @@ pub enum FactorDetail {
         factor: OAuthFactor,
     },
     /// `webauthn_factor`
-    WebAuthn(WebAuthnFactor),
+    WebAuthn(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] WebAuthnFactor),
     /// `authenticator_app_factor`
-    AuthenticatorApp(AuthenticatorAppFactor),
+    AuthenticatorApp(
+        #[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] AuthenticatorAppFactor,
+    ),
     /// `recovery_code_factor`
-    RecoveryCode(RecoveryCodeFactor),
+    RecoveryCode(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] RecoveryCodeFactor),
     /// `crypto_wallet_factor`
-    CryptoWallet(CryptoWalletFactor),
+    CryptoWallet(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] CryptoWalletFactor),
     /// `biometric_factor`
-    Biometric(BiometricFactor),
+    Biometric(#[cfg_attr(feature = "uniffi", uniffi(name = "factor"))] BiometricFactor),
     /// A sub-object this version of SessionKit does not know, under its wire key.
     Unknown {
         /// The key it came under, ending in `_factor`.
@@ -135,6 +139,7 @@ macro_rules! factor_struct {
     ($(#[$meta:meta])* $name:ident { $( $(#[$fmeta:meta])* $field:ident ),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
             $(
                 $(#[$fmeta])*

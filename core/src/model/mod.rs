@@ -6,6 +6,8 @@
 //! the store (M2).
 
 mod factor;
+#[cfg(feature = "uniffi")]
+mod ffi;
 mod json;
 mod session;
 mod tokens;
@@ -15,7 +17,9 @@ pub use factor::{
     DeliveryMethod, EmailFactor, FactorDetail, FactorType, OAuthFactor, PhoneNumberFactor,
     RecoveryCodeFactor, WebAuthnFactor,
 };
+#[cfg(feature = "uniffi")]
+pub use ffi::JsonValue;
 pub use json::JsonObject;
-pub(crate) use json::{describe_json_error, starts_as_object};
+pub(crate) use json::{describe_json_error, null_as_default, starts_as_object};
 pub use session::{Session, SessionAttributes};
 pub use tokens::SessionTokens;

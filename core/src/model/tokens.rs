@@ -17,6 +17,11 @@ use zeroize::Zeroizing;
 /// assert_eq!(tokens.to_string(), "[redacted session tokens]");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Object),
+    uniffi::export(Debug, Display)
+)]
 pub struct SessionTokens {
     session_token: Zeroizing<String>,
     session_jwt: Zeroizing<String>,

@@ -92,16 +92,15 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Errors that pass with time (a locked device's data protection, a busy file) are E4;
-/// the rest are failures the caller must hear about.
+/// Errors that pass with time (a busy file, an interrupted call) are E4; the rest are
+/// failures that will not pass by themselves and the caller must hear about (E7): a denied
+/// permission, a parent that is a file, a read-only or full file system.
 fn io_error(action: &str, error: io::Error) -> StoreError {
     use io::ErrorKind::*;
-    let message = format!("{action}: {error}");
+    let detail = format!("{action}: {error}");
     match error.kind() {
-        PermissionDenied | WouldBlock | Interrupted | TimedOut | ResourceBusy => {
-            StoreError::Unavailable(message)
-        }
-        _ => StoreError::Failed(message),
+        WouldBlock | Interrupted | TimedOut | ResourceBusy => StoreError::Unavailable { detail },
+        _ => StoreError::Failed { detail },
     }
 }
 

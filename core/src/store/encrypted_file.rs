@@ -34,6 +34,20 @@ impl FileStoreKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(Zeroizing::new(bytes))
     }
+
+    /// Wraps key material of unchecked length, as Kotlin and Swift hand it over.
+    ///
+    /// # Errors
+    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) unless `bytes`
+    /// is exactly 32 bytes long.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, crate::SessionError> {
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| crate::SessionError::InvalidArgument {
+                detail: format!("the file store key must be 32 bytes, not {}", bytes.len()),
+            })?;
+        Ok(Self::from_bytes(key))
+    }
 }
 
 impl std::fmt::Debug for FileStoreKey {
@@ -84,7 +98,9 @@ impl EncryptedFileStore {
                     aad: &header,
                 },
             )
-            .map_err(|_| StoreError::Failed("encryption failed".into()))?;
+            .map_err(|_| StoreError::Failed {
+                detail: "encryption failed".into(),
+            })?;
         let mut sealed = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ciphertext.len());
         sealed.extend_from_slice(&header);
         sealed.extend_from_slice(&nonce);
@@ -95,7 +111,7 @@ impl EncryptedFileStore {
     /// Decrypts bytes in the file format. Any malformed input is [`StoreError::Corrupted`];
     /// it never panics, whatever the bytes.
     pub fn open(&self, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-        let corrupted = |why: &str| Err(StoreError::Corrupted(why.into()));
+        let corrupted = |why: &str| Err(StoreError::Corrupted { detail: why.into() });
         if sealed.len() < HEADER_LEN {
             return corrupted("session file truncated before its header");
         }
@@ -121,10 +137,8 @@ impl EncryptedFileStore {
                 },
             )
             .map(Zeroizing::new)
-            .map_err(|_| {
-                StoreError::Corrupted(
-                    "session file failed authentication: wrong key or altered content".into(),
-                )
+            .map_err(|_| StoreError::Corrupted {
+                detail: "session file failed authentication: wrong key or altered content".into(),
             })
     }
 }

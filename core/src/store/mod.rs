@@ -37,18 +37,45 @@ pub trait SessionStore: Send + Sync + 'static {
 /// Why a store could not do what was asked.
 ///
 /// The variant decides what the engine does, so choose it with care: `Unavailable` keeps the
-/// session and retries later, `Corrupted` wipes it.
+/// session and waits for the app to report storage back, `Corrupted` wipes it, `Failed` is
+/// reported as a failure nobody waits for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi::export(Display))]
+#[non_exhaustive]
 pub enum StoreError {
-    /// Storage cannot be reached right now but nothing is lost, for example the iOS keychain
-    /// while the device is locked or a transient Keystore provider error (SPEC E4).
-    #[error("storage unavailable: {0}")]
-    Unavailable(String),
+    /// Storage cannot be reached right now but nothing is lost and it will come back, for
+    /// example the iOS keychain while the device is locked or a transient Keystore provider
+    /// error (SPEC E4). The session is kept and the call retried when the app reports
+    /// storage available.
+    #[error("storage unavailable: {detail}")]
+    Unavailable {
+        /// What went wrong, for a log. Never the blob or a token.
+        detail: String,
+    },
     /// What is stored cannot be read and never will be: undecryptable, truncated, written by
-    /// a newer version, or its key is gone (SPEC E5).
-    #[error("storage corrupted: {0}")]
-    Corrupted(String),
-    /// Any other failure, for example a full disk or a permission error.
-    #[error("storage failed: {0}")]
-    Failed(String),
+    /// a newer version, or its key is gone (SPEC E5). The engine wipes it.
+    #[error("storage corrupted: {detail}")]
+    Corrupted {
+        /// What went wrong, for a log.
+        detail: String,
+    },
+    /// A failure that will not pass by itself: a path that cannot exist, a permission that
+    /// will not change, a missing entitlement, a full disk (SPEC E7).
+    #[error("storage failed: {detail}")]
+    Failed {
+        /// What went wrong, for a log.
+        detail: String,
+    },
+}
+
+/// An app-supplied store (Kotlin, Swift) threw something other than a `StoreError`: a
+/// failure, never a panic across the FFI (E6). Its text is the app's and may hold anything,
+/// so only that it threw is kept.
+#[cfg(feature = "uniffi")]
+impl From<uniffi::UnexpectedUniFFICallbackError> for StoreError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Failed {
+            detail: "the app's session store threw an unexpected exception".into(),
+        }
+    }
 }

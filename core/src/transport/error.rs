@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 /// The `error_type`s that mean the session is over (E1).
-pub const DEFINITIVE_ERROR_TYPES: [&str; 4] = [
+pub(crate) const DEFINITIVE_ERROR_TYPES: [&str; 4] = [
     "unauthorized_credentials",
     "user_unauthenticated",
     "invalid_secret_authentication",

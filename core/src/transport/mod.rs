@@ -53,4 +53,7 @@ pub struct Authenticated {
     pub tokens: SessionTokens,
     /// The server's request id, for support tickets.
     pub request_id: Option<String>,
+    /// The answer's HTTP `Date`: the server's clock when it answered, which teaches the
+    /// engine how far the device clock is off (R5).
+    pub server_date: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -15,7 +15,10 @@ use std::time::{Instant, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use chrono::{DateTime, Utc};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER,
+};
 use reqwest::{Client, RequestBuilder, Response};
 use zeroize::Zeroizing;
 
@@ -132,7 +135,7 @@ impl StytchTransport {
         &self,
         endpoint: Endpoint,
         request: Result<RequestBuilder, TransportError>,
-        parse: impl FnOnce(&[u8]) -> Result<(T, Option<String>), TransportError>,
+        parse: impl FnOnce(&[u8], Option<DateTime<Utc>>) -> Result<(T, Option<String>), TransportError>,
     ) -> Result<T, TransportError> {
         let started = Instant::now();
         tracing::debug!(endpoint = endpoint.name(), "stytch request started");
@@ -172,10 +175,15 @@ impl StytchTransport {
         &self,
         request: RequestBuilder,
         status_seen: &mut Option<u16>,
-        parse: impl FnOnce(&[u8]) -> Result<(T, Option<String>), TransportError>,
+        parse: impl FnOnce(&[u8], Option<DateTime<Utc>>) -> Result<(T, Option<String>), TransportError>,
     ) -> Result<(T, Option<String>), TransportError> {
         let mut response = request.send().await.map_err(send_error)?;
         let status = response.status();
+        let server_date = response
+            .headers()
+            .get(DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(wire::http_date);
         *status_seen = Some(status.as_u16());
         let content_type = response
             .headers()
@@ -190,9 +198,9 @@ impl StytchTransport {
                 )));
             }
             let body = read_body(&mut response, self.max_response_bytes).await?;
-            parse(&body)
+            parse(&body, server_date)
         } else {
-            let retry_after = retry_after(response.headers());
+            let retry_after = retry_after(response.headers(), server_date);
             // The status decides what happens; the body only adds Stytch's error_type, so a
             // body that is not JSON, too large or cut short just leaves a bare status.
             let body = if json {
@@ -220,16 +228,19 @@ impl Transport for StytchTransport {
             None => serde_json::json!({}),
         };
         let request = self.session_request("authenticate", tokens, body);
-        Box::pin(self.call(Endpoint::Authenticate, request, |body| {
-            let answer = wire::authenticated(body)?;
-            let request_id = answer.request_id.clone();
-            Ok((answer, request_id))
-        }))
+        Box::pin(
+            self.call(Endpoint::Authenticate, request, |body, server_date| {
+                let mut answer = wire::authenticated(body)?;
+                answer.server_date = server_date;
+                let request_id = answer.request_id.clone();
+                Ok((answer, request_id))
+            }),
+        )
     }
 
     fn revoke<'a>(&'a self, tokens: &'a SessionTokens) -> TransportFuture<'a, ()> {
         let request = self.session_request("revoke", tokens, serde_json::json!({}));
-        Box::pin(self.call(Endpoint::Revoke, request, |body| {
+        Box::pin(self.call(Endpoint::Revoke, request, |body, _| {
             Ok(((), wire::acknowledged(body)?))
         }))
     }
@@ -244,7 +255,7 @@ impl Transport for StytchTransport {
                 "fetching the JWKS needs StytchConfig::project_id".into(),
             )),
         };
-        Box::pin(self.call(Endpoint::Jwks, request, wire::jwks))
+        Box::pin(self.call(Endpoint::Jwks, request, |body, _| wire::jwks(body)))
     }
 }
 
@@ -292,10 +303,17 @@ async fn read_body(
     Ok(body)
 }
 
-/// `Retry-After`, when present and readable.
-fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
+/// `Retry-After`, when present and readable. An HTTP-date is read against the answer's own
+/// `Date` when it has one: the device clock may be far off (R5).
+fn retry_after(
+    headers: &HeaderMap,
+    server_date: Option<DateTime<Utc>>,
+) -> Option<std::time::Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    wire::retry_after(value, SystemTime::now().into())
+    wire::retry_after(
+        value,
+        server_date.unwrap_or_else(|| SystemTime::now().into()),
+    )
 }
 
 /// A failure before a response arrived: timeouts, then connection-level problems (DNS,

@@ -69,6 +69,7 @@ pub(crate) fn authenticated(body: &[u8]) -> Result<Authenticated, TransportError
         session: data.session,
         tokens: SessionTokens::new(data.session_token.as_str(), data.session_jwt.as_str()),
         request_id: data.request_id,
+        server_date: None,
     })
 }
 
@@ -127,16 +128,24 @@ pub(crate) fn media_type(content_type: Option<&str>) -> String {
     }
 }
 
-/// A `Retry-After` value as a delay from `now`: delta-seconds, or an HTTP-date (RFC 9110
-/// IMF-fixdate, or the obsolete RFC 850 and asctime forms). A date in the past is zero;
-/// anything unreadable is `None`.
+/// A `Retry-After` value as a delay from `now`: delta-seconds, or an HTTP-date. A date in
+/// the past is zero; anything unreadable is `None`. For an HTTP-date, `now` should be the
+/// answer's own `Date` (the server's clock), not the device's, which may be far off (R5).
 pub(crate) fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Absurdly long digit strings saturate rather than being ignored.
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    let date = DateTime::parse_from_rfc2822(value)
+    let date = http_date(value)?;
+    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP-date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms), as in
+/// `Date` and `Retry-After`.
+pub(crate) fn http_date(value: &str) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    DateTime::parse_from_rfc2822(value)
         .map(|date| date.with_timezone(&Utc))
         .or_else(|_| {
             NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|d| d.and_utc())
@@ -144,8 +153,7 @@ pub(crate) fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
         .or_else(|_| {
             NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|d| d.and_utc())
         })
-        .ok()?;
-    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+        .ok()
 }
 
 /// Deserialises `body`, describing a failure without quoting it.
@@ -174,27 +182,14 @@ fn body_was_empty(error: &serde_json::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use chrono::TimeZone;
 
     use super::*;
     use crate::transport::ErrorClass;
 
-    /// `shared/fixtures/stytch/` beside the repository, or `SESSIONKIT_STYTCH_FIXTURES`.
     fn fixture(name: &str) -> Vec<u8> {
-        let dir = std::env::var_os("SESSIONKIT_STYTCH_FIXTURES")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/stytch")
-            });
-        let path = dir.join(name);
-        std::fs::read(&path).unwrap_or_else(|error| {
-            panic!(
-                "cannot read the Stytch fixture {} ({error}); set SESSIONKIT_STYTCH_FIXTURES",
-                path.display()
-            )
-        })
+        crate::test_support::stytch_fixture(name).into_bytes()
     }
 
     #[test]

@@ -21,12 +21,9 @@ use sessionkit::{
 /// failure, it measures nothing.
 pub const DELIVERY_BOUND: Duration = Duration::from_secs(10);
 
-pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/stytch");
-
-pub fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{FIXTURES}/{name}"))
-        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
-}
+/// A Stytch wire sample, from `shared/fixtures/stytch/` or `SESSIONKIT_STYTCH_FIXTURES`.
+#[allow(unused_imports)]
+pub use sessionkit::test_support::{stytch_fixture as fixture, stytch_fixtures_dir};
 
 /// The session of the Stytch sample, with `expires_at` moved to `expires_at`.
 pub fn sample_session(expires_at: DateTime<Utc>) -> Session {
@@ -42,8 +39,10 @@ pub fn at(rfc3339: &str) -> DateTime<Utc> {
 }
 
 /// The transport configuration that points a client at `sandbox`.
-pub fn sandbox_config(sandbox: &sessionkit_sandbox::Sandbox) -> sessionkit::StytchConfig {
-    sessionkit::StytchConfig::new(sandbox.public_token())
+pub fn sandbox_config(
+    sandbox: &sessionkit_sandbox::Sandbox,
+) -> sessionkit::transport::StytchConfig {
+    sessionkit::transport::StytchConfig::new(sandbox.public_token())
         .with_base_url(sandbox.base_url())
         .with_project_id(sandbox.project_id())
 }
@@ -88,7 +87,7 @@ pub fn assert_retry_finds_storage_still_unavailable(
     events: &Receiver<SessionEvent>,
 ) {
     assert!(matches!(
-        client.storage_became_available(),
+        client.storage_became_available_blocking(),
         Err(sessionkit::SessionError::StorageUnavailable { .. })
     ));
     assert!(matches!(
@@ -129,9 +128,15 @@ impl ScriptedStore {
     fn check(&self) -> Result<(), StoreError> {
         match self.mode.lock().clone().unwrap_or(Mode::Works) {
             Mode::Works => Ok(()),
-            Mode::Unavailable => Err(StoreError::Unavailable("device locked".into())),
-            Mode::Fails => Err(StoreError::Failed("disk full".into())),
-            Mode::Corrupted => Err(StoreError::Corrupted("bad tag".into())),
+            Mode::Unavailable => Err(StoreError::Unavailable {
+                detail: "device locked".into(),
+            }),
+            Mode::Fails => Err(StoreError::Failed {
+                detail: "disk full".into(),
+            }),
+            Mode::Corrupted => Err(StoreError::Corrupted {
+                detail: "bad tag".into(),
+            }),
         }
     }
 

@@ -9,8 +9,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
+use sessionkit::testing::TokioClock;
 use sessionkit::transport::{Authenticated, Transport, TransportError, TransportFuture};
-use sessionkit::{Clock, SessionTokens, TokioClock};
+use sessionkit::{Clock, SessionTokens};
 use tokio::time::Instant;
 
 /// An unsigned JWT whose payload carries `exp` (J1 only reads `exp`).
@@ -101,6 +102,7 @@ impl Transport for RefreshServer {
                 session,
                 tokens: SessionTokens::new(tokens.session_token(), self.mint_jwt()),
                 request_id: Some("request-id-test".into()),
+                server_date: None,
             })
         })
     }

@@ -114,6 +114,7 @@ impl Transport for ScriptedTransport {
                     session: *session,
                     tokens,
                     request_id: Some("request-id-test".into()),
+                    server_date: None,
                 }),
                 Answer::Fail(error) => Err(error),
                 Answer::Revoked => panic!("a revoke answer was scripted for authenticate"),

@@ -96,22 +96,28 @@ pub fn session() -> impl Strategy<Value = Session> {
                 roles,
                 extra,
             )| {
-                Session {
-                    session_id: sid,
-                    user_id: uid,
-                    started_at: started,
-                    last_accessed_at: accessed,
-                    expires_at: expires,
-                    attributes: sessionkit::SessionAttributes {
+                // A session is read from its wire form, as the engine reads it.
+                let wire = serde_json::json!({
+                    "session_id": sid,
+                    "user_id": uid,
+                    "started_at": started,
+                    "last_accessed_at": accessed,
+                    "expires_at": expires,
+                    "attributes": sessionkit::SessionAttributes {
                         ip_address: ip,
                         user_agent: ua,
                         extra: attr_extra,
                     },
-                    authentication_factors: factors,
-                    custom_claims: claims.into_iter().collect(),
-                    roles,
-                    extra,
-                }
+                    "authentication_factors": factors,
+                    "custom_claims": claims.into_iter().collect::<sessionkit::JsonObject>(),
+                    "roles": roles,
+                });
+                let mut object = match wire {
+                    Value::Object(object) => object,
+                    _ => unreachable!("a JSON object literal"),
+                };
+                object.extend(extra);
+                serde_json::from_value(Value::Object(object)).expect("a generated session parses")
             },
         )
 }

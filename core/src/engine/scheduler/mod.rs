@@ -1,195 +1,185 @@
-//! The refresh scheduler (SPEC S1-S7, E4): keeps the session fresh without draining the
+//! The refresh scheduler (SPEC S1-S8, E4): keeps the session fresh without draining the
 //! battery.
 //!
-//! One tokio task per engine, on the engine's runtime. It computes the next deadline, sleeps
-//! on a single timer until then and refreshes through the engine's single-flight
-//! `authenticate` (W3), so a scheduled refresh and an explicit one share a request. Between
-//! deadlines nothing runs (S6): the task is woken early only by a poke (a state change, a
-//! lifecycle call, storage coming back) and, in the background or without a session, waits
-//! with no timer at all (S1).
+//! One task per engine (`task.rs`) runs a state machine (`machine.rs`): it reads the engine's
+//! facts (identity, tokens, expiries, storage) from the snapshot, hears the app's lifecycle
+//! calls through a small inbox, learns how every authenticate ended (the scheduler's own and
+//! the app's), and sleeps on one timer until the next deadline. Every refresh goes through
+//! the single flight (W3), checked under the flight lock against the last answer, so one
+//! deadline never causes two requests and no scheduled request goes out before a backoff or
+//! a server-requested wait ends (S8). All times are server time (R5).
+//!
+//! ```mermaid
+//! stateDiagram-v2
+//!     [*] --> SignedOut
+//!     SignedOut --> Waiting: new identity (due now, S4)
+//!     Waiting --> Refreshing: deadline reached
+//!     BackingOff --> Refreshing: wait over
+//!     Refreshing --> Waiting: confirmed / rejected (next deadline, S2)
+//!     Refreshing --> BackingOff: transient failure (2-32 s or Retry-After, S5)
+//!     Refreshing --> GaveUp: transient failure, session expired (S5)
+//!     GaveUp --> Waiting: network back / foreground
+//!     Waiting --> InBackground: background
+//!     BackingOff --> InBackground: background
+//!     GaveUp --> InBackground: background
+//!     InBackground --> Waiting: foreground (due now, S4)
+//!     InBackground --> BackingOff: foreground during a wait (S8)
+//!     Waiting --> PausedForStorage: storage unavailable (E4)
+//!     BackingOff --> PausedForStorage: storage unavailable (E4)
+//!     PausedForStorage --> Waiting: storage available
+//!     PausedForStorage --> BackingOff: storage available during a wait
+//!     Waiting --> SignedOut: no tokens (S1)
+//!     Refreshing --> SignedOut: no tokens (E1)
+//!     Waiting --> Stopped: shutdown
+//!     Stopped --> [*]
+//! ```
+//!
+//! Any state goes to `SignedOut` when the tokens go, to `Waiting` (due now) when a new
+//! identity's tokens arrive, and to `Stopped` on shutdown; a refresh in flight completes
+//! before background or storage changes take effect. Between deadlines nothing runs (S6):
+//! in the background, paused or signed out the task waits with no timer at all.
 //!
 //! The task holds only a `Weak` reference to the engine while it waits, so it never keeps
-//! the engine alive; dropping the engine aborts it (and drops the poke sender, which would
-//! end it anyway).
+//! the engine alive; dropping the client aborts it.
 
 mod backoff;
+mod machine;
 mod policy;
+mod task;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use parking_lot::Mutex;
-use tokio::sync::watch;
-use tokio::task::AbortHandle;
-use tokio::time::Instant;
+use super::concurrency::{self, AtomicBool, AtomicU64, Mutex, Signal, TaskHandle};
+use super::session_engine::SessionEngine;
 
-use super::client::{Inner, SessionClient};
-use super::event::ChangeCause;
-use crate::error::SessionError;
-
+pub use machine::SchedulerState;
 pub use policy::RefreshPolicy;
 
-/// Diagnostics: what the refresh scheduler has done since the engine started.
+pub(crate) use machine::Input;
+
+/// Diagnostics: what the refresh scheduler has done since the engine started, and where it
+/// stands now.
 ///
 /// For tests, logs and battery investigations; the numbers carry no behaviour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[non_exhaustive]
 pub struct SchedulerStats {
-    /// Times the scheduler task resumed from waiting (its timer fired or it was poked).
+    /// Times the scheduler task resumed from waiting (its timer fired or it was woken).
     /// Between deadlines this does not grow (S6).
     pub wakeups: u64,
     /// Scheduled refreshes the server confirmed.
     pub refreshes: u64,
     /// Scheduled refreshes that failed, for whatever reason.
     pub failures: u64,
-    /// Whether the scheduler task is running (it is not when automatic refresh is off, no
-    /// transport is configured, or after [`SessionClient::shutdown`]).
-    pub running: bool,
+    /// Where the scheduler stands: waiting, refreshing, backing off, paused for storage, in
+    /// the background, stopped. A pause is always visible here.
+    pub state: SchedulerState,
 }
 
-/// The app's lifecycle and the triggers waiting for the task; guarded by one mutex that is
-/// never held across an await or while calling into the engine.
-#[derive(Debug)]
-struct Control {
-    foreground: bool,
-    /// Storage is unavailable (E4): refreshing would rotate tokens that cannot be saved.
-    storage_paused: bool,
-    /// A trigger asked for a refresh now (S4).
-    refresh_now: bool,
-    /// The last scheduled attempt failed transiently (for `network_became_available`).
-    failing: bool,
-    shutdown: bool,
+impl SchedulerStats {
+    /// Whether the scheduler's task is running: it is not when automatic refresh is off, no
+    /// transport is configured, or after shutdown.
+    pub fn running(&self) -> bool {
+        !matches!(self.state, SchedulerState::Off | SchedulerState::Stopped)
+    }
 }
 
+/// The counters, shared with the task.
 #[derive(Default)]
-struct Counters {
-    wakeups: AtomicU64,
-    refreshes: AtomicU64,
-    failures: AtomicU64,
+pub(crate) struct Counters {
+    pub(crate) wakeups: AtomicU64,
+    pub(crate) refreshes: AtomicU64,
+    pub(crate) failures: AtomicU64,
 }
 
-/// The engine's part of the scheduler: configuration, controls, and the task's handle.
+/// What the task shares with the client: the app's lifecycle calls waiting to be read, the
+/// state it is in, and the counters.
+pub(crate) struct Shared {
+    pub(crate) inbox: Mutex<VecDeque<Input>>,
+    pub(crate) state: Mutex<SchedulerState>,
+    pub(crate) counters: Counters,
+}
+
+/// The client's side of the scheduler.
 pub(crate) struct Scheduler {
-    policy: Option<RefreshPolicy>,
-    control: Mutex<Control>,
-    pokes: watch::Sender<()>,
-    counters: Arc<Counters>,
-    task: Mutex<Option<AbortHandle>>,
+    shared: Arc<Shared>,
+    /// The engine's wake-up, also used for lifecycle calls.
+    wake: Arc<Signal>,
+    task: Option<TaskHandle>,
+    /// Set by `shutdown`: later lifecycle calls are no-ops.
+    stopped: AtomicBool,
 }
 
 impl Scheduler {
-    /// A scheduler that will run with `policy` (none: automatic refresh is off).
-    pub fn new(policy: Option<RefreshPolicy>) -> Self {
+    /// Starts the task for `engine` with `policy`, if automatic refresh is on (`Some`) and a
+    /// transport exists.
+    pub(crate) fn start(engine: &Arc<SessionEngine>, policy: Option<RefreshPolicy>) -> Self {
+        let running = policy.is_some() && engine.transport.is_some();
+        let shared = Arc::new(Shared {
+            inbox: Mutex::new(VecDeque::new()),
+            state: Mutex::new(SchedulerState::SignedOut),
+            counters: Counters::default(),
+        });
+        let task = match policy.filter(|_| running) {
+            Some(policy) => {
+                let task = task::SchedulerTask::new(engine, Arc::clone(&shared), policy);
+                Some(concurrency::spawn_detached(&engine.runtime, task.run()))
+            }
+            None => None,
+        };
         Self {
-            policy,
-            control: Mutex::new(Control {
-                foreground: true,
-                storage_paused: false,
-                refresh_now: false,
-                failing: false,
-                shutdown: false,
-            }),
-            pokes: watch::Sender::new(()),
-            counters: Arc::default(),
-            task: Mutex::new(None),
+            shared,
+            wake: Arc::clone(&engine.changed),
+            task,
+            stopped: AtomicBool::new(false),
         }
     }
 
-    /// Starts the task for `inner`, if automatic refresh is on and a transport exists.
-    pub fn start(inner: &Arc<Inner>) {
-        let scheduler = &inner.scheduler;
-        let Some(policy) = scheduler.policy.clone() else {
-            return;
-        };
-        if inner.transport.is_none() {
+    /// Hands `input` to the task and wakes it.
+    fn tell(&self, input: Input) {
+        if self.task.is_none() || self.stopped.load(Ordering::Acquire) {
             return;
         }
-        let task = Task {
-            engine: Arc::downgrade(inner),
-            pokes: scheduler.pokes.subscribe(),
-            counters: Arc::clone(&scheduler.counters),
-            policy,
-            local: Local::default(),
+        self.shared.inbox.lock().push_back(input);
+        self.wake.notify();
+    }
+
+    pub(crate) fn enter_foreground(&self) {
+        self.tell(Input::Foreground);
+    }
+
+    pub(crate) fn enter_background(&self) {
+        self.tell(Input::Background);
+    }
+
+    pub(crate) fn network_available(&self) {
+        self.tell(Input::NetworkBack);
+    }
+
+    /// Stops the task once it has finished what it is doing (a request in flight
+    /// completes); later lifecycle calls are no-ops.
+    pub(crate) fn shutdown(&self) {
+        self.tell(Input::Shutdown);
+        self.stopped.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn stats(&self) -> SchedulerStats {
+        let counters = &self.shared.counters;
+        let state = match &self.task {
+            None => SchedulerState::Off,
+            Some(task) if task.is_finished() || self.stopped.load(Ordering::Acquire) => {
+                SchedulerState::Stopped
+            }
+            Some(_) => *self.shared.state.lock(),
         };
-        let handle = inner.runtime.handle().spawn(task.run());
-        *scheduler.task.lock() = Some(handle.abort_handle());
-    }
-
-    fn poke(&self) {
-        self.pokes.send_modify(|_| {});
-    }
-
-    fn update(&self, change: impl FnOnce(&mut Control) -> bool) {
-        let poke = change(&mut self.control.lock());
-        if poke {
-            self.poke();
-        }
-    }
-
-    /// A state change was announced. A new identity is refreshed at once (S4: start-up with
-    /// a stored session, after `update_session`); a sign-out stops the timer (S1). The
-    /// scheduler's own refreshes (`Authenticated`) change no plan and wake nobody.
-    pub fn state_changed(&self, cause: &ChangeCause) {
-        match cause {
-            ChangeCause::Restored | ChangeCause::Hydrated => self.update(|c| {
-                c.refresh_now = true;
-                true
-            }),
-            ChangeCause::SignedOut(_) => self.update(|c| {
-                c.refresh_now = false;
-                c.failing = false;
-                true
-            }),
-            _ => {}
-        }
-    }
-
-    /// Storage reported unavailable (E4): no refresh until it is back.
-    pub fn storage_unavailable(&self) {
-        self.update(|c| !std::mem::replace(&mut c.storage_paused, true));
-    }
-
-    /// Storage worked again: resume if paused for E4.
-    pub fn storage_available(&self) {
-        self.update(|c| std::mem::replace(&mut c.storage_paused, false));
-    }
-
-    pub fn enter_foreground(&self) {
-        self.update(|c| {
-            let was_background = !std::mem::replace(&mut c.foreground, true);
-            c.refresh_now |= was_background;
-            was_background
-        });
-    }
-
-    pub fn enter_background(&self) {
-        self.update(|c| std::mem::replace(&mut c.foreground, false));
-    }
-
-    pub fn network_available(&self) {
-        self.update(|c| {
-            c.refresh_now |= c.failing;
-            c.failing
-        });
-    }
-
-    pub fn shutdown(&self) {
-        self.control.lock().shutdown = true;
-        if let Some(task) = self.task.lock().take() {
-            task.abort();
-        }
-    }
-
-    pub fn stats(&self) -> SchedulerStats {
-        let running = self
-            .task
-            .lock()
-            .as_ref()
-            .is_some_and(|task| !task.is_finished());
         SchedulerStats {
-            wakeups: self.counters.wakeups.load(Ordering::Relaxed),
-            refreshes: self.counters.refreshes.load(Ordering::Relaxed),
-            failures: self.counters.failures.load(Ordering::Relaxed),
-            running,
+            wakeups: counters.wakeups.load(Ordering::Relaxed),
+            refreshes: counters.refreshes.load(Ordering::Relaxed),
+            failures: counters.failures.load(Ordering::Relaxed),
+            state,
         }
     }
 }
@@ -198,181 +188,8 @@ impl Drop for Scheduler {
     fn drop(&mut self) {
         // On a host's runtime nothing else would stop the task; on the engine's own runtime
         // this is belt and braces.
-        if let Some(task) = self.task.get_mut().take() {
+        if let Some(task) = self.task.take() {
             task.abort();
         }
-    }
-}
-
-/// What the task does next.
-enum Step {
-    Refresh,
-    Wait(Option<Instant>),
-    Stop,
-}
-
-/// The task's own memory of past attempts, for the identity it last saw.
-#[derive(Default)]
-struct Local {
-    generation: Option<super::state::Generation>,
-    /// Consecutive transient failures (S5).
-    failures: u32,
-    retry_at: Option<Instant>,
-    /// Retries stopped because the session expired while failing; a trigger restarts them.
-    gave_up: bool,
-    /// When the last attempt ended (wall-clock ms): anchors the heartbeat after a failure.
-    last_attempt: Option<i64>,
-}
-
-struct Task {
-    engine: Weak<Inner>,
-    pokes: watch::Receiver<()>,
-    counters: Arc<Counters>,
-    policy: RefreshPolicy,
-    local: Local,
-}
-
-impl Task {
-    async fn run(mut self) {
-        loop {
-            // Pokes before this point are reflected in what `plan` reads.
-            self.pokes.borrow_and_update();
-            let step = {
-                let Some(inner) = self.engine.upgrade() else {
-                    return;
-                };
-                let client = SessionClient { inner };
-                match self.plan(&client) {
-                    Step::Refresh => {
-                        self.refresh(&client).await;
-                        continue;
-                    }
-                    step => step,
-                }
-            }; // the engine is released before waiting
-            let woke = match step {
-                Step::Stop => return,
-                Step::Refresh => unreachable!("handled above"),
-                Step::Wait(None) => self.pokes.changed().await.is_ok(),
-                Step::Wait(Some(deadline)) => tokio::select! {
-                    () = tokio::time::sleep_until(deadline) => true,
-                    poked = self.pokes.changed() => poked.is_ok(),
-                },
-            };
-            if !woke {
-                return; // the engine is gone
-            }
-            self.counters.wakeups.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    fn plan(&mut self, client: &SessionClient) -> Step {
-        let snapshot = client.snapshot();
-        let local = &mut self.local;
-        if local.generation != Some(snapshot.generation) {
-            *local = Local {
-                generation: Some(snapshot.generation),
-                ..Local::default()
-            };
-        }
-        let mut control = client.inner.scheduler.control.lock();
-        if control.shutdown {
-            return Step::Stop;
-        }
-        if snapshot.tokens.is_none() {
-            control.refresh_now = false;
-            return Step::Wait(None); // S1: signed out
-        }
-        if !control.foreground || control.storage_paused {
-            return Step::Wait(None); // S1, S6, E4: no timer at all
-        }
-        if std::mem::take(&mut control.refresh_now) {
-            local.gave_up = false;
-            local.retry_at = None;
-            return Step::Refresh;
-        }
-        drop(control);
-        if let Some(retry_at) = local.retry_at {
-            return if retry_at <= Instant::now() {
-                Step::Refresh
-            } else {
-                Step::Wait(Some(retry_at))
-            };
-        }
-        if local.gave_up {
-            return Step::Wait(None);
-        }
-        let anchor = match (snapshot.last_validated_at, local.last_attempt) {
-            (Some(validated), attempt) => Some(attempt.map_or(validated.timestamp_millis(), |a| {
-                a.max(validated.timestamp_millis())
-            })),
-            (None, attempt) => attempt,
-        };
-        let now = client.inner.clock.unix_millis();
-        match self.policy.next_due_millis(&snapshot, anchor) {
-            Some(due) if due > now => {
-                let wait = std::time::Duration::from_millis((due - now) as u64);
-                Step::Wait(Some(Instant::now() + wait))
-            }
-            _ => Step::Refresh,
-        }
-    }
-
-    async fn refresh(&mut self, client: &SessionClient) {
-        let result = client
-            .authenticate(self.policy.session_duration_minutes)
-            .await;
-        let local = &mut self.local;
-        local.last_attempt = Some(client.inner.clock.unix_millis());
-        let failing = match result {
-            Ok(_) => {
-                self.counters.refreshes.fetch_add(1, Ordering::Relaxed);
-                local.failures = 0;
-                local.retry_at = None;
-                false
-            }
-            // The identity changed while the request was out: plan afresh for the new one.
-            Err(SessionError::Superseded) => return,
-            Err(SessionError::Network { retry_after, .. }) => {
-                self.counters.failures.fetch_add(1, Ordering::Relaxed);
-                local.failures = local.failures.saturating_add(1);
-                let snapshot = client.snapshot();
-                let expired = snapshot.session.is_some()
-                    && snapshot
-                        .live_session(client.inner.clock.unix_millis())
-                        .is_none();
-                if expired {
-                    // S5: retries continue only while the session is valid.
-                    local.retry_at = None;
-                    local.gave_up = true;
-                } else {
-                    let delay = backoff::retry_delay(
-                        self.policy.backoff_initial,
-                        self.policy.backoff_max,
-                        local.failures,
-                        retry_after,
-                        &mut rand::rng(),
-                    );
-                    tracing::debug!(
-                        ?delay,
-                        failures = local.failures,
-                        "refresh failed; retrying"
-                    );
-                    local.retry_at = Some(Instant::now() + delay);
-                }
-                true
-            }
-            // E1 signed out already (the plan now waits without a timer); E3 and the rest
-            // keep the session and go back to the normal schedule from this attempt, so a
-            // rejected request is not retried in a loop.
-            Err(error) => {
-                tracing::info!(%error, "scheduled refresh failed; back to the normal schedule");
-                self.counters.failures.fetch_add(1, Ordering::Relaxed);
-                local.failures = 0;
-                local.retry_at = None;
-                false
-            }
-        };
-        client.inner.scheduler.control.lock().failing = failing;
     }
 }

@@ -1,11 +1,12 @@
 //! What the app configures about automatic refresh, and when the next refresh is due.
 //!
-//! The deadline is a pure function of the policy, the snapshot and the last attempt, so it
-//! can be reasoned about (and unit-tested) apart from timers and tasks.
+//! The deadline is a pure function of the policy, the engine's facts and the last attempt, so
+//! it can be reasoned about (and unit-tested) apart from timers and tasks. Every time here is
+//! server time in Unix milliseconds (R5).
 
 use std::time::Duration;
 
-use crate::engine::state::Snapshot;
+use super::machine::Facts;
 
 /// How the engine keeps the session fresh in the background (SPEC S1-S5).
 ///
@@ -61,30 +62,24 @@ impl RefreshPolicy {
         self
     }
 
-    /// When the next refresh is due, in Unix milliseconds, on the normal schedule: the
-    /// earliest of `anchor + heartbeat`, `expires_at - margin` and `jwt exp - margin`.
+    /// When the next refresh is due on the normal schedule: the earliest of
+    /// `anchor + heartbeat`, `expires_at - margin` and `jwt exp - margin`.
     ///
     /// `anchor` is the later of the last server confirmation and the last attempt. An expiry
     /// deadline at or before the anchor has already been acted on and is ignored, so a
     /// session that stays close to its end (the server does not extend it) cannot cause a
-    /// tight loop. `None` means "due now": nothing was ever attempted for this identity.
-    pub(crate) fn next_due_millis(&self, snapshot: &Snapshot, anchor: Option<i64>) -> Option<i64> {
-        let anchor = anchor?;
+    /// tight loop.
+    pub(crate) fn next_due_millis(&self, facts: &Facts, anchor: i64) -> i64 {
         let margin = millis(self.refresh_margin);
         let mut due = anchor.saturating_add(millis(self.heartbeat));
-        let session_end = snapshot
-            .session
-            .as_ref()
-            .map(|_| snapshot.expires_at_millis.saturating_sub(margin));
-        let jwt_end = snapshot
-            .jwt_expires_at
-            .map(|exp| exp.timestamp_millis().saturating_sub(margin));
-        for candidate in [session_end, jwt_end].into_iter().flatten() {
+        let ends = [facts.session_expires_at, facts.jwt_expires_at];
+        for end in ends.into_iter().flatten() {
+            let candidate = end.saturating_sub(margin);
             if candidate > anchor {
                 due = due.min(candidate);
             }
         }
-        Some(due)
+        due
     }
 }
 
@@ -95,40 +90,34 @@ fn millis(duration: Duration) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SessionTokens;
 
-    fn jwt_expiring_at(exp_secs: i64) -> String {
-        use base64::Engine as _;
-        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let payload = b64.encode(format!("{{\"exp\":{exp_secs}}}"));
-        format!("{}.{payload}.sig", b64.encode("{\"alg\":\"none\"}"))
-    }
-
-    fn snapshot(jwt_exp_secs: i64) -> Snapshot {
-        let tokens = SessionTokens::new("tok", jwt_expiring_at(jwt_exp_secs));
-        Snapshot::signed_in(Default::default(), tokens, None, false, None)
+    fn facts(jwt_exp_secs: i64) -> Facts {
+        Facts {
+            has_tokens: true,
+            jwt_expires_at: Some(jwt_exp_secs * 1000),
+            ..Facts::default()
+        }
     }
 
     #[test]
     fn s2_heartbeat_decides_when_the_jwt_lives_longer() {
         let policy = RefreshPolicy::default();
         // JWT expires 300 s after the anchor: 300 - 60 = 240 > 180.
-        let due = policy.next_due_millis(&snapshot(1_300), Some(1_000_000));
-        assert_eq!(due, Some(1_180_000));
+        let due = policy.next_due_millis(&facts(1_300), 1_000_000);
+        assert_eq!(due, 1_180_000);
     }
 
     #[test]
     fn s2_jwt_expiry_minus_margin_comes_first_when_earlier() {
         let policy = RefreshPolicy::default();
-        let due = policy.next_due_millis(&snapshot(1_100), Some(1_000_000));
-        assert_eq!(due, Some(1_040_000));
+        let due = policy.next_due_millis(&facts(1_100), 1_000_000);
+        assert_eq!(due, 1_040_000);
     }
 
     #[test]
     fn s2_an_expiry_deadline_already_acted_on_is_ignored() {
         let policy = RefreshPolicy::default();
-        let due = policy.next_due_millis(&snapshot(1_030), Some(1_000_000));
-        assert_eq!(due, Some(1_180_000), "no tight loop near the end");
-        assert_eq!(policy.next_due_millis(&snapshot(1_030), None), None);
+        let due = policy.next_due_millis(&facts(1_030), 1_000_000);
+        assert_eq!(due, 1_180_000, "no tight loop near the end");
     }
 }

@@ -36,10 +36,12 @@ pub(super) fn associated_data(alias: &str) -> Vec<u8> {
 /// not do what P4 requires, and a blob written with it could not be read back.
 pub(super) fn encode(iv: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
     if iv.len() != IV_LEN {
-        return Err(StoreError::Failed(format!(
-            "the Keystore cipher produced a {}-byte IV, expected {IV_LEN}",
-            iv.len()
-        )));
+        return Err(StoreError::Failed {
+            detail: format!(
+                "the Keystore cipher produced a {}-byte IV, expected {IV_LEN}",
+                iv.len()
+            ),
+        });
     }
     let mut blob = Vec::with_capacity(HEADER_LEN + IV_LEN + sealed.len());
     blob.extend_from_slice(MAGIC);
@@ -51,7 +53,7 @@ pub(super) fn encode(iv: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
 
 /// Parses a blob. Never panics, whatever the bytes.
 pub(super) fn decode(bytes: &[u8]) -> Result<Blob<'_>, StoreError> {
-    let corrupted = |why: &str| Err(StoreError::Corrupted(why.into()));
+    let corrupted = |why: &str| Err(StoreError::Corrupted { detail: why.into() });
     let Some((magic, rest)) = bytes.split_first_chunk::<4>() else {
         return corrupted("Keystore session file truncated before its header");
     };
@@ -93,23 +95,26 @@ mod tests {
         let bytes = encode(&[7u8; IV_LEN], &[1u8; TAG_LEN]).unwrap();
         for len in 0..bytes.len() {
             assert!(
-                matches!(decode(&bytes[..len]), Err(StoreError::Corrupted(_))),
+                matches!(decode(&bytes[..len]), Err(StoreError::Corrupted { .. })),
                 "a blob cut to {len} bytes"
             );
         }
         let mut future = bytes.clone();
         future[4] = FORMAT + 1;
-        assert!(matches!(decode(&future), Err(StoreError::Corrupted(_))));
+        assert!(matches!(decode(&future), Err(StoreError::Corrupted { .. })));
         let mut foreign = bytes;
         foreign[0] = b'X';
-        assert!(matches!(decode(&foreign), Err(StoreError::Corrupted(_))));
+        assert!(matches!(
+            decode(&foreign),
+            Err(StoreError::Corrupted { .. })
+        ));
     }
 
     #[test]
     fn p4_an_iv_of_the_wrong_length_is_refused() {
         assert!(matches!(
             encode(&[0u8; 16], &[0u8; TAG_LEN]),
-            Err(StoreError::Failed(_))
+            Err(StoreError::Failed { .. })
         ));
     }
 

@@ -85,9 +85,15 @@ pub(super) struct Fault {
 impl From<Fault> for StoreError {
     fn from(fault: Fault) -> Self {
         match fault.verdict {
-            Verdict::Corrupted | Verdict::KeyInvalidated => StoreError::Corrupted(fault.detail),
-            Verdict::Unavailable => StoreError::Unavailable(fault.detail),
-            Verdict::Failed => StoreError::Failed(fault.detail),
+            Verdict::Corrupted | Verdict::KeyInvalidated => StoreError::Corrupted {
+                detail: fault.detail,
+            },
+            Verdict::Unavailable => StoreError::Unavailable {
+                detail: fault.detail,
+            },
+            Verdict::Failed => StoreError::Failed {
+                detail: fault.detail,
+            },
         }
     }
 }
@@ -95,15 +101,15 @@ impl From<Fault> for StoreError {
 impl From<StoreError> for Fault {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Corrupted(detail) => Fault {
+            StoreError::Corrupted { detail } => Fault {
                 verdict: Verdict::Corrupted,
                 detail,
             },
-            StoreError::Unavailable(detail) => Fault {
+            StoreError::Unavailable { detail } => Fault {
                 verdict: Verdict::Unavailable,
                 detail,
             },
-            StoreError::Failed(detail) => Fault {
+            StoreError::Failed { detail } => Fault {
                 verdict: Verdict::Failed,
                 detail,
             },
@@ -261,7 +267,7 @@ mod tests {
                 verdict: classify(&c),
                 detail: String::new()
             }),
-            StoreError::Corrupted(_)
+            StoreError::Corrupted { .. }
         ));
     }
 

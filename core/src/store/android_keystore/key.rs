@@ -75,9 +75,9 @@ pub(super) fn find_or_create<'local>(
     }
     // Read it back, so that what is used is what the keystore holds.
     find(env, keystore, config)?.ok_or_else(|| {
-        Failure::Store(crate::store::StoreError::Failed(
-            "the keystore did not keep the key it was given".into(),
-        ))
+        Failure::Store(crate::store::StoreError::Failed {
+            detail: "the keystore did not keep the key it was given".into(),
+        })
     })
 }
 

@@ -117,12 +117,25 @@ pub struct AndroidKeystoreStore {
 impl AndroidKeystoreStore {
     /// A store using `vm` (the process's JVM, for example from `JNI_OnLoad`) as `config` says.
     /// Nothing is touched until the first call.
-    pub fn new(vm: JavaVM, config: KeystoreConfig) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) for an empty
+    /// alias or keystore type: Kotlin and Swift get the same check, since it lives here.
+    pub fn new(vm: JavaVM, config: KeystoreConfig) -> Result<Self, crate::SessionError> {
+        let invalid = |detail: &str| crate::SessionError::InvalidArgument {
+            detail: detail.into(),
+        };
+        if config.alias.trim().is_empty() {
+            return Err(invalid("the Keystore alias must not be empty"));
+        }
+        if config.keystore_type.trim().is_empty() {
+            return Err(invalid("the keystore type must not be empty"));
+        }
+        Ok(Self {
             vm,
             config,
             lock: Mutex::new(()),
-        }
+        })
     }
 
     /// Where this store keeps its key and its file.
@@ -197,9 +210,10 @@ impl SessionStore for AndroidKeystoreStore {
         let opened = self.in_jvm("opening the session with the Keystore key", |env| {
             let keystore = key::open(env, &self.config)?;
             let Some(key) = key::find(env, &keystore, &self.config)? else {
-                return Err(Failure::Store(StoreError::Corrupted(
-                    "the session file has no key in the Keystore (restored from a backup?)".into(),
-                )));
+                return Err(Failure::Store(StoreError::Corrupted {
+                    detail: "the session file has no key in the Keystore (restored from a backup?)"
+                        .into(),
+                }));
             };
             cipher::decrypt(env, &key, blob.iv, &aad, blob.sealed)
         });

@@ -1,0 +1,159 @@
+//! [`SessionClientBuilder`]: configures and builds a [`SessionClient`].
+
+use std::sync::Arc;
+
+use tokio::runtime::Handle;
+
+use super::client::SessionClient;
+use super::clock::{Clock, SystemClock};
+use super::commit::SessionState;
+use super::concurrency::Signal;
+use super::flight::Flights;
+use super::runtime::EngineRuntime;
+use super::scheduler::{RefreshPolicy, Scheduler};
+use super::server_time::ServerClock;
+use super::session_engine::SessionEngine;
+use crate::error::{Error, SessionError};
+use crate::jwt::JwtVerifier;
+use crate::store::{MemoryStore, SessionStore};
+use crate::transport::{StytchConfig, StytchTransport, Transport, TransportError};
+
+/// Configures and builds a [`SessionClient`].
+#[must_use]
+pub struct SessionClientBuilder {
+    store: Option<Arc<dyn SessionStore>>,
+    clock: Arc<dyn Clock>,
+    transport: Option<Result<Arc<dyn Transport>, TransportError>>,
+    project_id: Option<String>,
+    runtime: Option<Handle>,
+    refresh: Option<RefreshPolicy>,
+}
+
+impl SessionClient {
+    /// Starts configuring an engine.
+    pub fn builder() -> SessionClientBuilder {
+        SessionClientBuilder {
+            store: None,
+            clock: Arc::new(SystemClock),
+            transport: None,
+            project_id: None,
+            runtime: None,
+            refresh: Some(RefreshPolicy::default()),
+        }
+    }
+}
+
+impl SessionClientBuilder {
+    /// Talks to Stytch's frontend-SDK endpoints as configured (T1-T4).
+    pub fn stytch(mut self, config: StytchConfig) -> Self {
+        if let Some(project_id) = &config.project_id {
+            self.project_id = Some(project_id.clone());
+        }
+        self.transport = Some(
+            StytchTransport::new(config).map(|transport| Arc::new(transport) as Arc<dyn Transport>),
+        );
+        self
+    }
+
+    /// Talks to the auth server through `transport` (a test double, or the app's own
+    /// networking).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(Ok(transport));
+        self
+    }
+
+    /// The Stytch project whose JWKS verifies session JWTs locally (J2): with it,
+    /// [`SessionClient::check_jwt`] also requires the project's issuer and audience.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Runs network calls and timers on the caller's tokio runtime instead of a small one of
+    /// the engine's own. Tests pass their runtime here to drive time with tokio's clock.
+    pub fn runtime(mut self, handle: Handle) -> Self {
+        self.runtime = Some(handle);
+        self
+    }
+
+    /// How the engine refreshes the session by itself (S1-S8). On by default whenever a
+    /// transport is configured, with [`RefreshPolicy::default`]: a 180 s heartbeat and a 60 s
+    /// margin before the session or the JWT expires.
+    pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.refresh = Some(policy);
+        self
+    }
+
+    /// Turns automatic refresh off: the engine asks the server only when the app calls
+    /// [`SessionClient::authenticate`]. For apps that schedule refreshes themselves, and for
+    /// tests that count requests.
+    pub fn manual_refresh(mut self) -> Self {
+        self.refresh = None;
+        self
+    }
+
+    /// Where the session is persisted. Without one the session lives in memory only.
+    pub fn store(self, store: impl SessionStore) -> Self {
+        self.shared_store(Arc::new(store))
+    }
+
+    /// Like [`store`](Self::store), for a store the app keeps a handle to.
+    pub fn shared_store(mut self, store: Arc<dyn SessionStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The device's wall clock; expiry is judged on it corrected to server time (R5).
+    /// Defaults to the system clock.
+    pub fn clock(self, clock: impl Clock) -> Self {
+        self.shared_clock(Arc::new(clock))
+    }
+
+    /// Like [`clock`](Self::clock), for a clock the caller keeps a handle to.
+    pub fn shared_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Builds the engine and restores the stored session, if any.
+    ///
+    /// Restoring never fails the build: a corrupt blob is wiped and an unreachable store is
+    /// retried later; [`SessionClient::restore_outcome`] tells which happened. The store is
+    /// read on the caller's thread.
+    pub fn build(self) -> Result<SessionClient, SessionError> {
+        let store = self
+            .store
+            .unwrap_or_else(|| Arc::new(MemoryStore::new()) as Arc<dyn SessionStore>);
+        let transport = self
+            .transport
+            .transpose()
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let runtime = match self.runtime {
+            Some(handle) => EngineRuntime::shared(handle),
+            None => EngineRuntime::owned().map_err(|e| {
+                Error::Internal(format!("could not start the engine's runtime: {e}"))
+            })?,
+        };
+        let clock = Arc::new(ServerClock::new(self.clock));
+        let verifier_clock = Arc::clone(&clock) as Arc<dyn Clock>;
+        let verifier = match &self.project_id {
+            Some(project_id) => JwtVerifier::for_project(verifier_clock, project_id),
+            None => JwtVerifier::new(verifier_clock),
+        };
+        let changed = Arc::new(Signal::new());
+        let engine = Arc::new(SessionEngine {
+            state: SessionState::new(store, Arc::clone(&clock), Arc::clone(&changed)),
+            flights: Flights::default(),
+            clock,
+            transport,
+            verifier,
+            runtime,
+            changed,
+        });
+        engine.state.restore();
+        // After restoring: the scheduler's first look finds the restored session and
+        // refreshes it (S4). Had it started first, it would find it all the same.
+        let scheduler = Scheduler::start(&engine, self.refresh);
+        Ok(SessionClient::from_parts(engine, scheduler))
+    }
+}

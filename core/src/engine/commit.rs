@@ -1,0 +1,412 @@
+//! The write path: the state cell, its one writer, and the store behind it (SPEC O2, W1, W6,
+//! E4, E5, E7, P1).
+//!
+//! Readers load the snapshot without a lock (R4). Every change goes through
+//! [`SessionState::commit`], which holds the writer lock while it persists the next
+//! snapshot, swaps it in and queues the announcement, so listeners hear changes in the order
+//! they happened and only after they were written. After releasing the lock it starts
+//! delivery threads if needed and wakes the scheduler. Restoring at start-up and retrying
+//! storage go through the same lock.
+//!
+//! A failed save never undoes a change: the new state holds in memory, is announced, and the
+//! write is retried with the next change or when the app reports storage available (O2).
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::concurrency::{Loaded, Mutex, MutexGuard, Signal, SnapshotCell};
+use super::event::{ChangeCause, SessionChange, SessionEvent, StorageIssue};
+use super::listeners::Listeners;
+use super::server_time::ServerClock;
+use super::state::{Generation, Snapshot, StorageHealth};
+use crate::envelope::Envelope;
+use crate::error::SessionError;
+use crate::model::SessionTokens;
+use crate::store::{SessionStore, StoreError};
+
+/// What the engine found in storage when it started, or when storage last came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
+#[non_exhaustive]
+pub enum RestoreOutcome {
+    /// Nothing was stored.
+    Empty,
+    /// A session was restored; `get_info().from_cache` is true until it is confirmed.
+    Restored,
+    /// The stored state was unreadable and has been wiped (E5). The engine is signed out.
+    Corrupted {
+        /// What was wrong with it.
+        detail: String,
+    },
+    /// Storage could not be read right now (E4). Nothing was wiped; call
+    /// `storage_became_available` once it can be.
+    Unavailable {
+        /// What the store reported.
+        detail: String,
+    },
+    /// Storage could not be read for a reason that will not pass by itself (E7): a path
+    /// that cannot exist, a permission that will not change, a missing entitlement. The
+    /// engine runs signed out in memory; fix the configuration.
+    Failed {
+        /// What the store reported.
+        detail: String,
+    },
+}
+
+impl fmt::Display for RestoreOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("nothing stored"),
+            Self::Restored => f.write_str("session restored from storage"),
+            Self::Corrupted { detail } => write!(f, "stored session corrupted and wiped: {detail}"),
+            Self::Unavailable { detail } => write!(f, "storage unavailable, will retry: {detail}"),
+            Self::Failed { detail } => write!(f, "storage failed: {detail}"),
+        }
+    }
+}
+
+/// How the store relates to the state in memory; guarded by the writer lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Persistence {
+    /// The store holds the current state.
+    InSync,
+    /// The last write failed; the current state must be written again.
+    Pending,
+    /// The store could not be read at start-up; what it holds is unknown.
+    NotLoaded,
+}
+
+/// What a [`SessionState::commit`] did.
+pub(crate) struct Committed {
+    /// Whether the change was applied (false when the change function declined).
+    pub(crate) applied: bool,
+    /// The store's failure, when the write did not succeed (the state holds anyway).
+    pub(crate) storage_error: Option<StoreError>,
+}
+
+/// The session state: the snapshot cell, the writer lock and the store.
+pub(crate) struct SessionState {
+    cell: SnapshotCell<Snapshot>,
+    restore_outcome: SnapshotCell<RestoreOutcome>,
+    /// Serialises every state change and every store call. Readers never take it.
+    writer: Mutex<Persistence>,
+    store: Arc<dyn SessionStore>,
+    listeners: Listeners,
+    clock: Arc<ServerClock>,
+    /// Notified after every swap: the scheduler's wake-up.
+    changed: Arc<Signal>,
+}
+
+impl SessionState {
+    pub(crate) fn new(
+        store: Arc<dyn SessionStore>,
+        clock: Arc<ServerClock>,
+        changed: Arc<Signal>,
+    ) -> Self {
+        Self {
+            cell: SnapshotCell::from_pointee(Snapshot::default()),
+            restore_outcome: SnapshotCell::from_pointee(RestoreOutcome::Empty),
+            writer: Mutex::new(Persistence::NotLoaded),
+            store,
+            listeners: Listeners::new(),
+            clock,
+            changed,
+        }
+    }
+
+    /// The current snapshot, without a lock.
+    #[inline]
+    pub(crate) fn load(&self) -> Loaded<Snapshot> {
+        self.cell.load()
+    }
+
+    /// What start-up (or the last storage retry) found in storage, without a lock.
+    pub(crate) fn restore_outcome(&self) -> RestoreOutcome {
+        RestoreOutcome::clone(&self.restore_outcome.load())
+    }
+
+    pub(crate) fn listeners(&self) -> &Listeners {
+        &self.listeners
+    }
+
+    /// Applies one state change: persist, swap, announce, under the writer lock. `change`
+    /// returns `None` when there is nothing to do.
+    pub(crate) fn commit(
+        &self,
+        change: impl FnOnce(&Snapshot) -> Option<(Snapshot, ChangeCause)>,
+    ) -> Committed {
+        let mut writer = self.writer.lock();
+        let current = self.cell.load_full();
+        let Some((mut next, cause)) = change(&current) else {
+            return Committed {
+                applied: false,
+                storage_error: None,
+            };
+        };
+        let changed = !next.same_content(&current);
+        let write = changed || *writer != Persistence::InSync;
+        let storage_error = if write {
+            self.persist(&mut writer, &next).err()
+        } else {
+            None
+        };
+        next.storage = match (write, &storage_error) {
+            (false, _) => current.storage,
+            (true, None) => StorageHealth::Healthy,
+            (true, Some(StoreError::Unavailable { .. })) => StorageHealth::Unavailable,
+            (true, Some(_)) => StorageHealth::Failing,
+        };
+        let next = Arc::new(next);
+        self.cell.store(Arc::clone(&next));
+        if changed {
+            tracing::debug!(generation = %next.generation, ?cause, "session state changed");
+            self.announce(&next, cause);
+        }
+        if let Some(error) = &storage_error {
+            tracing::warn!(%error, "could not persist the session state; will retry");
+            self.listeners
+                .publish(SessionEvent::Storage(StorageIssue::from_write(error)));
+        }
+        drop(writer);
+        self.after_unlock();
+        Committed {
+            applied: true,
+            storage_error,
+        }
+    }
+
+    /// Installs tokens the app's backend obtained (W1): a new identity whose session object
+    /// is unknown until the next authenticate. Installing the tokens already held is no
+    /// change. A storage failure does not undo it (O2): it is announced as a storage issue.
+    pub(crate) fn hydrate(&self, tokens: SessionTokens) {
+        self.commit(|current| {
+            if current.tokens.as_ref() == Some(&tokens) {
+                return None;
+            }
+            let next = Snapshot::signed_in(current.generation.next(), tokens, None, false, None);
+            Some((next, ChangeCause::Hydrated))
+        });
+    }
+
+    /// Signs out if `still_applies` holds for the state at the moment of the change. Returns
+    /// whether it did, or the store's failure (memory is signed out all the same).
+    pub(crate) fn sign_out_if(
+        &self,
+        still_applies: impl FnOnce(&Snapshot) -> bool,
+        reason: super::event::SignOutReason,
+    ) -> Result<bool, StoreError> {
+        let committed = self.commit(|current| {
+            still_applies(current).then(|| {
+                let next = Snapshot::signed_out(current.generation.next());
+                (next, ChangeCause::SignedOut(reason))
+            })
+        });
+        match committed.storage_error {
+            Some(error) => Err(error),
+            None => Ok(committed.applied),
+        }
+    }
+
+    /// Reads the store into memory, unless state has changed since start-up (then memory is
+    /// newer than whatever the store holds).
+    pub(crate) fn restore(&self) {
+        let mut writer = self.writer.lock();
+        self.restore_locked(&mut writer);
+        drop(writer);
+        self.after_unlock();
+    }
+
+    /// Retries what storage could not do before (E4): reads the stored state if start-up
+    /// could not, or writes the current state if a write failed.
+    pub(crate) fn retry_storage(&self) -> Result<(), SessionError> {
+        let mut writer = self.writer.lock();
+        let result = match *writer {
+            Persistence::InSync => Ok(()),
+            Persistence::Pending => {
+                let current = self.cell.load_full();
+                let result = self.persist(&mut writer, &current);
+                let health = match &result {
+                    Ok(()) => StorageHealth::Healthy,
+                    Err(StoreError::Unavailable { .. }) => StorageHealth::Unavailable,
+                    Err(_) => StorageHealth::Failing,
+                };
+                self.set_health(&current, health);
+                if let Err(error) = &result {
+                    self.listeners
+                        .publish(SessionEvent::Storage(StorageIssue::from_write(error)));
+                }
+                result.map_err(SessionError::from)
+            }
+            Persistence::NotLoaded => {
+                self.restore_locked(&mut writer);
+                match self.restore_outcome() {
+                    RestoreOutcome::Unavailable { detail } => {
+                        Err(SessionError::StorageUnavailable { detail })
+                    }
+                    RestoreOutcome::Failed { detail } => {
+                        Err(SessionError::StorageFailed { detail })
+                    }
+                    _ => Ok(()),
+                }
+            }
+        };
+        drop(writer);
+        self.after_unlock();
+        result
+    }
+
+    /// The restore itself, with the writer lock held.
+    fn restore_locked(&self, writer: &mut MutexGuard<'_, Persistence>) {
+        if **writer != Persistence::NotLoaded {
+            return;
+        }
+        let loaded = guard_store(&*self.store, |store| store.load()).and_then(|blob| match blob {
+            None => Ok(None),
+            Some(blob) => {
+                let blob = Zeroizing::new(blob);
+                Envelope::decode(&blob)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupted {
+                        detail: e.to_string(),
+                    })
+            }
+        });
+        let current = self.cell.load_full();
+        let outcome = match loaded {
+            Ok(None) => {
+                **writer = Persistence::InSync;
+                self.set_health(&current, StorageHealth::Healthy);
+                RestoreOutcome::Empty
+            }
+            Ok(Some(envelope)) => {
+                **writer = Persistence::InSync;
+                if let Some(offset) = envelope.clock_offset_millis {
+                    self.clock.restore(offset);
+                }
+                let next = Arc::new(Snapshot::from_envelope(current.generation.next(), envelope));
+                self.cell.store(Arc::clone(&next));
+                tracing::debug!(generation = %next.generation, "session restored from storage");
+                self.announce(&next, ChangeCause::Restored);
+                RestoreOutcome::Restored
+            }
+            Err(StoreError::Corrupted { detail }) => {
+                tracing::warn!(%detail, "stored session corrupted; wiping it");
+                **writer = match guard_store(&*self.store, |store| store.clear()) {
+                    Ok(()) => Persistence::InSync,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not wipe the corrupted session");
+                        Persistence::Pending
+                    }
+                };
+                self.listeners
+                    .publish(SessionEvent::Storage(StorageIssue::Corrupted {
+                        detail: detail.clone(),
+                    }));
+                RestoreOutcome::Corrupted { detail }
+            }
+            // E4: an outage is never a reason to sign out; the read is retried when the app
+            // says storage is back.
+            Err(StoreError::Unavailable { detail }) => {
+                tracing::info!(%detail, "stored session unreadable for now; will retry");
+                self.set_health(&current, StorageHealth::Unavailable);
+                self.listeners
+                    .publish(SessionEvent::Storage(StorageIssue::Unavailable {
+                        detail: detail.clone(),
+                    }));
+                RestoreOutcome::Unavailable { detail }
+            }
+            // E7: a failure that will not pass by itself. Said once, and nothing waits for a
+            // `storage_became_available` that cannot come.
+            Err(StoreError::Failed { detail }) => {
+                tracing::error!(%detail, "stored session unreadable; storage failed");
+                self.set_health(&current, StorageHealth::Failing);
+                self.listeners
+                    .publish(SessionEvent::Storage(StorageIssue::ReadFailed {
+                        detail: detail.clone(),
+                    }));
+                RestoreOutcome::Failed { detail }
+            }
+        };
+        self.restore_outcome.store(Arc::new(outcome));
+    }
+
+    /// Writes `snapshot` (or clears the store for a signed-out one) and records the outcome.
+    fn persist(
+        &self,
+        writer: &mut MutexGuard<'_, Persistence>,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        let result = match snapshot.to_envelope(self.clock.offset_millis()) {
+            Some(envelope) => {
+                let blob = envelope.encode();
+                guard_store(&*self.store, |store| store.save(&blob))
+            }
+            None => guard_store(&*self.store, |store| store.clear()),
+        };
+        **writer = match result {
+            Ok(()) => Persistence::InSync,
+            Err(_) => Persistence::Pending,
+        };
+        result
+    }
+
+    /// Swaps in `current` with another storage health, if it differs (no announcement: the
+    /// session did not change).
+    fn set_health(&self, current: &Snapshot, health: StorageHealth) {
+        if current.storage != health {
+            let mut next = current.clone();
+            next.storage = health;
+            self.cell.store(Arc::new(next));
+        }
+    }
+
+    fn announce(&self, snapshot: &Snapshot, cause: ChangeCause) {
+        self.listeners.publish(SessionEvent::Changed(SessionChange {
+            session: snapshot.session.clone(),
+            has_tokens: snapshot.tokens.is_some(),
+            from_cache: snapshot.from_cache,
+            cause,
+            generation: snapshot.generation,
+        }));
+    }
+
+    /// What follows every release of the writer lock: delivery threads for what was queued
+    /// (never started under the lock), and the scheduler's wake-up.
+    fn after_unlock(&self) {
+        self.listeners.start_threads();
+        self.changed.notify();
+    }
+
+    /// The generation now, for callers that only need that.
+    pub(crate) fn generation(&self) -> Generation {
+        self.cell.load().generation
+    }
+}
+
+impl StorageIssue {
+    fn from_write(error: &StoreError) -> Self {
+        match error {
+            StoreError::Unavailable { detail } => Self::Unavailable {
+                detail: detail.clone(),
+            },
+            StoreError::Corrupted { detail } | StoreError::Failed { detail } => Self::WriteFailed {
+                detail: detail.clone(),
+            },
+        }
+    }
+}
+
+/// Calls the store, turning a panic in its code into an error.
+fn guard_store<T>(
+    store: &dyn SessionStore,
+    call: impl FnOnce(&dyn SessionStore) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    catch_unwind(AssertUnwindSafe(|| call(store))).unwrap_or_else(|_| {
+        Err(StoreError::Failed {
+            detail: "the session store panicked".into(),
+        })
+    })
+}

@@ -1,0 +1,143 @@
+//! What a verified session JWT says (J2): the session as a backend's local authentication
+//! reads it, the way Stytch's own `authenticate_jwt_local` and SuperTokens' `getSession` do.
+//!
+//! Stytch puts the session under the claim `https://stytch.com/session` (its id, start, last
+//! access, expiry, attributes, factors and roles), the user in `sub`, and the session's custom
+//! claims at the top level beside the registered ones. The typed view below is read from
+//! there; every claim stays available as it was verified.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{AuthenticationFactor, JsonObject, SessionAttributes};
+
+/// The claim under which Stytch puts the session in a session JWT.
+pub(crate) const SESSION_CLAIM: &str = "https://stytch.com/session";
+
+/// The registered claims (RFC 7519) that are never custom claims.
+const REGISTERED: [&str; 7] = ["aud", "exp", "iat", "iss", "jti", "nbf", "sub"];
+
+/// The session a verified JWT describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VerifiedSession {
+    /// The session's id.
+    pub session_id: String,
+    /// The user's id (`sub`).
+    pub user_id: String,
+    /// The roles granted for this session.
+    pub roles: Vec<String>,
+    /// How the user proved who they are.
+    pub authentication_factors: Vec<AuthenticationFactor>,
+    /// The session's custom claims: every top-level claim that is neither registered nor
+    /// the session claim, as JSON values.
+    pub custom_claims: JsonObject,
+    /// Where the session was created from.
+    pub attributes: SessionAttributes,
+    /// When the user signed in.
+    pub started_at: DateTime<Utc>,
+    /// When the session was last authenticated.
+    pub last_accessed_at: DateTime<Utc>,
+    /// When the session expires (the session claim's `expires_at`, else the JWT's `exp`).
+    pub expires_at: DateTime<Utc>,
+    /// Every claim of the JWT, as verified.
+    pub claims: JsonObject,
+}
+
+/// The session claim's members.
+#[derive(Deserialize)]
+struct SessionClaim {
+    id: String,
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    last_accessed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    attributes: SessionAttributes,
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    authentication_factors: Vec<AuthenticationFactor>,
+    #[serde(default, deserialize_with = "crate::model::null_as_default")]
+    roles: Vec<String>,
+}
+
+impl VerifiedSession {
+    /// Reads the typed view from `claims`, which were verified: `None` when they are not a
+    /// Stytch session JWT's (no session claim, no `sub`).
+    pub(crate) fn from_claims(claims: JsonObject) -> Option<Self> {
+        let user_id = claims.get("sub")?.as_str()?.to_owned();
+        let session: SessionClaim =
+            serde_json::from_value(claims.get(SESSION_CLAIM)?.clone()).ok()?;
+        let expires_at = session.expires_at.or_else(|| date_claim(&claims, "exp"))?;
+        let custom_claims = claims
+            .iter()
+            .filter(|(name, _)| !REGISTERED.contains(&name.as_str()) && *name != SESSION_CLAIM)
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        Some(Self {
+            session_id: session.id,
+            user_id,
+            roles: session.roles,
+            authentication_factors: session.authentication_factors,
+            custom_claims,
+            attributes: session.attributes,
+            started_at: session.started_at,
+            last_accessed_at: session.last_accessed_at.unwrap_or(session.started_at),
+            expires_at,
+            claims,
+        })
+    }
+
+    /// The `iss` claim.
+    pub fn issuer(&self) -> Option<&str> {
+        self.claims.get("iss")?.as_str()
+    }
+
+    /// The `aud` claim, as a list whether the token carries one string or an array.
+    pub fn audience(&self) -> Vec<&str> {
+        match self.claims.get("aud") {
+            Some(Value::String(aud)) => vec![aud.as_str()],
+            Some(Value::Array(auds)) => auds.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The `exp` claim: when the JWT stops being valid (before leeway).
+    pub fn jwt_expires_at(&self) -> Option<DateTime<Utc>> {
+        date_claim(&self.claims, "exp")
+    }
+
+    /// The `iat` claim: when the JWT was minted.
+    pub fn issued_at(&self) -> Option<DateTime<Utc>> {
+        date_claim(&self.claims, "iat")
+    }
+
+    /// The `nbf` claim: when the JWT starts being valid (before leeway).
+    pub fn not_before(&self) -> Option<DateTime<Utc>> {
+        date_claim(&self.claims, "nbf")
+    }
+}
+
+fn date_claim(claims: &JsonObject, name: &str) -> Option<DateTime<Utc>> {
+    let millis = numeric_date_millis(claims.get(name)?)?;
+    DateTime::from_timestamp_millis(i64::try_from(millis).ok()?)
+}
+
+/// A NumericDate claim (seconds since the epoch, possibly fractional) in milliseconds.
+pub(crate) fn numeric_date_millis(value: &Value) -> Option<i128> {
+    let Value::Number(number) = value else {
+        return None;
+    };
+    if let Some(seconds) = number.as_i64() {
+        Some(i128::from(seconds) * 1000)
+    } else if let Some(seconds) = number.as_u64() {
+        Some(i128::from(seconds) * 1000)
+    } else {
+        let seconds = number.as_f64()?;
+        // Saturating cast; NaN and infinities cannot come out of JSON.
+        seconds
+            .is_finite()
+            .then(|| (seconds * 1000.0).floor() as i128)
+    }
+}
