@@ -6,8 +6,12 @@
 #   scripts/kotlin-tests.sh              tests, then the benchmark
 #   scripts/kotlin-tests.sh NAME...      only the named tests, no benchmark
 #
+# The tests are JUnit 4 classes (so Gradle's `test` task finds them too); TestRunner runs them
+# here with one line per test and a closing "N passed, M failed" line.
+#
 # Installs what it needs when missing: the npm package kotlin-compiler (kotlinc, the Kotlin
-# stdlib, kotlin-test and kotlinx-coroutines) into .tools/, and Debian's libjna-java.
+# stdlib, kotlin-test and kotlinx-coroutines) into .tools/ (the offline bundle provides it),
+# and Debian's libjna-java and junit4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Without the crate and npm registries the offline bundle beside the checkout stands in for
@@ -20,6 +24,8 @@ KOTLIN_COMPILER_VERSION="2.4.20"
 tools="$root/.tools"
 kotlin_home="$tools/node_modules/kotlin-compiler"
 jna_jar="/usr/share/java/jna.jar"
+junit_jar="/usr/share/java/junit4.jar"
+hamcrest_jar="/usr/share/java/hamcrest-core.jar"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 build="$root/build/kotlin"
 
@@ -44,9 +50,10 @@ if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
   fi
 fi
 [ -f "$jna_jar" ] || apt_install libjna-java
+[ -f "$junit_jar" ] && [ -f "$hamcrest_jar" ] || apt_install junit4
 
 lib="$kotlin_home/lib"
-compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar"
+compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar:$junit_jar:$hamcrest_jar"
 run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
 
 # ----- native library, bindings generator and sandbox, for the host -----
@@ -86,6 +93,7 @@ say "compiled in $(( $(date +%s) - started )) s"
 jvm=(java -cp "$build/host-tests.jar:$run_cp"
   "-Djna.library.path=$(dirname "$so")"
   "-Duniffi.component.sessionkit_ffi.libraryOverride=$so"
+  "-Duniffi.component.sessionkit.libraryOverride=$so"
   "-Dsessionkit.sandbox=$sandbox")
 
 say "host tests"

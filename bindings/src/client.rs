@@ -18,8 +18,10 @@ use sessionkit::{
 };
 
 use crate::config::ClientConfig;
-use crate::listener::{CoreListener, SessionListener};
-use crate::store::{CoreStore, SessionStore};
+use crate::listener::CoreListener;
+use sessionkit::ForeignSessionStore;
+
+use crate::store::CoreStore;
 
 /// The session engine. One per app; share it.
 #[derive(uniffi::Object)]
@@ -37,7 +39,7 @@ impl SessionClient {
     #[uniffi::constructor]
     pub fn new(
         config: ClientConfig,
-        store: Arc<dyn SessionStore>,
+        store: Arc<dyn ForeignSessionStore>,
     ) -> Result<Arc<Self>, SessionError> {
         let engine = config.builder()?.store(CoreStore(store)).build()?;
         Ok(Arc::new(Self { engine }))
@@ -99,7 +101,10 @@ impl SessionClient {
 
     /// Subscribes `listener` to every later change (O1-O4). Keep the handle: unsubscribing
     /// or releasing it ends the subscription.
-    pub fn on_change(&self, listener: Arc<dyn SessionListener>) -> Arc<ListenerHandle> {
+    pub fn on_change(
+        &self,
+        listener: Arc<dyn sessionkit::ForeignSessionListener>,
+    ) -> Arc<ListenerHandle> {
         Arc::new(self.engine.on_change(CoreListener(listener)))
     }
 

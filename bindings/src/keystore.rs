@@ -12,7 +12,9 @@ use std::sync::Arc;
 use sessionkit::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig, SessionError};
 
 use crate::android::java_vm;
-use crate::store::{BuiltIn, SessionStore};
+use sessionkit::ForeignSessionStore;
+
+use crate::store::BuiltIn;
 
 /// A store that keeps the session encrypted under an AES-256-GCM key held by the Android
 /// Keystore under `alias`, in the file at `path` (put it in `context.noBackupFilesDir`, so
@@ -25,7 +27,7 @@ pub fn android_keystore_store(
     alias: String,
     path: String,
     keystore_type: Option<String>,
-) -> Result<Arc<dyn SessionStore>, SessionError> {
+) -> Result<Arc<dyn ForeignSessionStore>, SessionError> {
     let vm = java_vm().ok_or_else(|| SessionError::InvalidArgument {
         detail: "the Keystore store needs SessionKit.initialize(context) first".into(),
     })?;

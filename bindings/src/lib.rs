@@ -8,9 +8,11 @@
 //!
 //! - [`SessionClient`] (`client.rs`): the engine as one object, built from a
 //!   [`ClientConfig`] (`config.rs`: one record with defaults instead of the Rust builder);
-//! - [`SessionStore`] (`store.rs`): the store interface an app implements in Kotlin or
-//!   Swift, which takes owned bytes, plus constructors of the built-in stores;
-//! - [`SessionListener`] (`listener.rs`): the listener interface, which takes an owned event;
+//! - `store.rs`: constructors of the built-in stores, offered through the core's
+//!   `ForeignSessionStore` (the interface an app implements in Kotlin or Swift), and the
+//!   adapters between it and the core's `SessionStore`;
+//! - `listener.rs`: the adapter from the core's `ForeignSessionListener` to its listener
+//!   trait;
 //! - `android.rs`: the JNI entry point that gives the engine the JavaVM and, on Android, the
 //!   application Context; `keystore.rs`: [`android_keystore_store`] on that JavaVM.
 //!
@@ -33,7 +35,6 @@ pub use android::is_native_initialized;
 pub use client::SessionClient;
 pub use config::ClientConfig;
 pub use keystore::android_keystore_store;
-pub use listener::SessionListener;
-pub use store::{SessionStore, encrypted_file_store, memory_store};
+pub use store::{encrypted_file_store, memory_store};
 
 uniffi::setup_scaffolding!();

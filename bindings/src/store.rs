@@ -1,36 +1,18 @@
-//! Where the session survives a restart, seen from the app (P1): the store interface an app
-//! implements in Kotlin or Swift (it differs from the core's only in taking owned bytes), the
-//! constructors of the built-in stores, and the adapter that hands either to the core.
-//!
-//! A store keeps one opaque blob and replaces it atomically. Its error, the core's
-//! [`StoreError`], says what the engine should do: `Unavailable` keeps the session and waits
-//! (E4), `Corrupted` wipes it (E5), `Failed` is a failure nobody waits for (E7). An exception
-//! the app's store throws unexpectedly becomes `Failed`, never a panic (E6).
+//! Where the session survives a restart, seen from the app (P1): the constructors of the
+//! built-in stores, offered through the core's [`ForeignSessionStore`] interface that an app
+//! implements in Kotlin or Swift, and the adapters between that interface and the core's
+//! [`SessionStore`](sessionkit::SessionStore).
 
 use std::sync::Arc;
 
-use sessionkit::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionError, StoreError};
-
-/// Persistent storage for the session envelope, implemented by the app or built in
-/// ([`memory_store`], [`encrypted_file_store`]).
-///
-/// `save` must be atomic: after a crash the store holds the previous blob or the new one,
-/// whole (P2). The engine serialises calls, never calls with a read lock held, and may call
-/// from any thread; methods may block.
-#[uniffi::export(with_foreign)]
-pub trait SessionStore: Send + Sync {
-    /// Returns the stored blob, or none when nothing is stored.
-    fn load(&self) -> Result<Option<Vec<u8>>, StoreError>;
-    /// Replaces the stored blob.
-    fn save(&self, blob: Vec<u8>) -> Result<(), StoreError>;
-    /// Removes the stored blob. Clearing an empty store succeeds.
-    fn clear(&self) -> Result<(), StoreError>;
-}
+use sessionkit::{
+    EncryptedFileStore, FileStoreKey, ForeignSessionStore, MemoryStore, SessionError, StoreError,
+};
 
 /// A store that keeps the session in memory only: nothing survives the process. For tests
 /// and for apps that sign in on every start.
 #[uniffi::export]
-pub fn memory_store() -> Arc<dyn SessionStore> {
+pub fn memory_store() -> Arc<dyn ForeignSessionStore> {
     Arc::new(BuiltIn(Box::new(MemoryStore::new())))
 }
 
@@ -41,7 +23,7 @@ pub fn memory_store() -> Arc<dyn SessionStore> {
 pub fn encrypted_file_store(
     path: String,
     key: Vec<u8>,
-) -> Result<Arc<dyn SessionStore>, SessionError> {
+) -> Result<Arc<dyn ForeignSessionStore>, SessionError> {
     let store = EncryptedFileStore::new(path, FileStoreKey::from_slice(&key)?);
     Ok(Arc::new(BuiltIn(Box::new(store))))
 }
@@ -49,7 +31,7 @@ pub fn encrypted_file_store(
 /// A core store offered through the FFI interface.
 pub(crate) struct BuiltIn(pub(crate) Box<dyn sessionkit::SessionStore>);
 
-impl SessionStore for BuiltIn {
+impl ForeignSessionStore for BuiltIn {
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {
         self.0.load()
     }
@@ -64,7 +46,7 @@ impl SessionStore for BuiltIn {
 }
 
 /// Hands an FFI store (foreign or built in) to the core.
-pub(crate) struct CoreStore(pub(crate) Arc<dyn SessionStore>);
+pub(crate) struct CoreStore(pub(crate) Arc<dyn ForeignSessionStore>);
 
 impl sessionkit::SessionStore for CoreStore {
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {

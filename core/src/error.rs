@@ -223,15 +223,6 @@ impl From<Error> for SessionError {
     }
 }
 
-/// A Kotlin or Swift callback (a listener) threw: never a panic across the FFI (E6). The
-/// exception's text is app code's and could hold anything, so it is not kept.
-#[cfg(feature = "uniffi")]
-impl From<uniffi::UnexpectedUniFFICallbackError> for SessionError {
-    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        Error::Internal("an app callback threw an exception".into()).into()
-    }
-}
-
 impl From<StoreError> for SessionError {
     fn from(error: StoreError) -> Self {
         Error::Store(error).into()

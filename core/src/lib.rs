@@ -134,6 +134,8 @@ pub use model::{
 #[cfg(feature = "android-keystore")]
 pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
+#[cfg(feature = "uniffi")]
+pub use store::{ForeignSessionListener, ForeignSessionStore};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("sessionkit");

@@ -92,11 +92,8 @@ pub struct ListenerHandle {
     registry: Weak<Registry>,
 }
 
-#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl ListenerHandle {
-    /// Unsubscribes. Closing twice is harmless. Kotlin and Swift call it `unsubscribe()`
-    /// (Kotlin's `close()` also releases the handle, which unsubscribes too).
-    #[cfg_attr(feature = "uniffi", uniffi::method(name = "unsubscribe"))]
+    /// Unsubscribes. Closing twice is harmless.
     pub fn close(&self) {
         if let Some(subscription) = self.subscription.upgrade() {
             subscription.deactivate();
@@ -111,6 +108,25 @@ impl ListenerHandle {
         self.subscription
             .upgrade()
             .is_some_and(|subscription| subscription.is_active())
+    }
+}
+
+/// Kotlin's `close()` (UniFFI's `AutoCloseable`) releases the handle, which unsubscribes;
+/// Swift, which releases objects only when the last reference goes, calls `unsubscribe()`.
+/// Either ends in [`ListenerHandle::close`].
+#[cfg(feature = "uniffi")]
+#[uniffi::export]
+impl ListenerHandle {
+    /// Unsubscribes now. Calling it twice is harmless.
+    #[uniffi::method(name = "unsubscribe")]
+    fn ffi_unsubscribe(&self) {
+        self.close();
+    }
+
+    /// Whether the listener is still subscribed through this handle.
+    #[uniffi::method(name = "is_subscribed")]
+    fn ffi_is_subscribed(&self) -> bool {
+        self.is_subscribed()
     }
 }
 

@@ -39,7 +39,7 @@ const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
 /// The answer of a local check.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 pub enum JwtCheck {
     /// The JWT is valid now; the session it describes.
     Valid(#[cfg_attr(feature = "uniffi", uniffi(name = "session"))] Box<VerifiedSession>),
@@ -48,6 +48,20 @@ pub enum JwtCheck {
     TryRefresh(#[cfg_attr(feature = "uniffi", uniffi(name = "reason"))] String),
     /// There are no tokens.
     Unauthorised,
+}
+
+impl fmt::Display for JwtCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Valid(session) => write!(
+                f,
+                "valid: session {} of user {}",
+                session.session_id, session.user_id
+            ),
+            Self::TryRefresh(reason) => write!(f, "try refresh: {reason}"),
+            Self::Unauthorised => f.write_str("unauthorised: no tokens"),
+        }
+    }
 }
 
 impl JwtCheck {

@@ -17,8 +17,10 @@ use super::json::JsonObject;
 use super::session::{Session, SessionAttributes};
 use super::tokens::SessionTokens;
 
-/// A JSON value, for Kotlin and Swift: custom claims, unknown fields, factor details.
+/// A JSON value, for Kotlin and Swift: custom claims, unknown fields, factor details. It
+/// prints as JSON text.
 #[derive(Clone, Debug, PartialEq, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum JsonValue {
     /// `null`
     Null,
@@ -92,6 +94,12 @@ impl From<JsonValue> for Value {
             }
             JsonValue::Object { members } => Value::Object(object_from_ffi(members)),
         }
+    }
+}
+
+impl std::fmt::Display for JsonValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", Value::from(self.clone()))
     }
 }
 

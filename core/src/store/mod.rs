@@ -9,12 +9,16 @@
 mod android_keystore;
 mod atomic_file;
 mod encrypted_file;
+#[cfg(feature = "uniffi")]
+mod foreign;
 mod memory;
 
 #[cfg(feature = "android-keystore")]
 pub use android_keystore::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 
 pub use encrypted_file::{EncryptedFileStore, FileStoreKey};
+#[cfg(feature = "uniffi")]
+pub use foreign::{ForeignSessionListener, ForeignSessionStore};
 pub use memory::MemoryStore;
 
 /// Persistent storage for the session envelope.

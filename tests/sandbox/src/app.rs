@@ -12,7 +12,7 @@ use crate::counters::Counters;
 use crate::envelope::ApiError;
 use crate::faults::FaultQueue;
 use crate::jwt;
-use crate::state::{Attributes, Store, check_duration};
+use crate::state::{Attributes, SessionRequest, Store, check_duration};
 
 /// Everything one sandbox knows.
 #[derive(Debug)]
@@ -71,18 +71,24 @@ impl AppState {
         &self,
         email: &str,
         password: &str,
-        minutes: Option<i64>,
+        options: &crate::SignInOptions,
         attributes: Attributes,
     ) -> Result<Granted, ApiError> {
-        let minutes = match minutes {
-            Some(minutes) => check_duration(minutes)?,
+        let minutes = match options.session_duration_minutes {
+            Some(minutes) => check_duration(i64::from(minutes))?,
             None => i64::from(self.config.default_session_minutes),
+        };
+        let request = SessionRequest {
+            minutes,
+            custom_claims: options.custom_claims.clone(),
+            roles: options.roles.clone(),
+            extra_factors: options.extra_factors.clone(),
         };
         let now = self.clock.now();
         let (session_token, issued) = self
             .store
             .lock()
-            .sign_in(email, password, minutes, attributes, now)?;
+            .sign_in(email, password, request, attributes, now)?;
         Ok(Granted {
             session_token,
             session_jwt: self.session_jwt(&issued.session),

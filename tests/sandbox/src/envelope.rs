@@ -84,7 +84,7 @@ impl ApiError {
             "request_id": request_id(),
             "error_type": self.error_type,
             "error_message": self.message,
-            "error_url": format!("https://stytch.com/docs/api/errors/{status}#{}", self.error_type),
+            "error_url": format!("https://stytch.com/docs/api/errors/{status}"),
         })
     }
 }

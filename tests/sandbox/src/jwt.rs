@@ -7,12 +7,13 @@
 use std::sync::LazyLock;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
+use sha2::Digest as _;
 
 /// The `kid` of the sandbox signing key, in every JWT header and in the JWKS.
 pub const KID: &str = "jwk-test-sessionkit-sandbox-1";
@@ -21,21 +22,39 @@ pub const KID: &str = "jwk-test-sessionkit-sandbox-1";
 pub const SESSION_CLAIM: &str = "https://stytch.com/session";
 
 const SIGNING_KEY_PEM: &str = include_str!("../keys/sandbox-signing-key.pem");
+/// A self-signed certificate for the key, published as the JWK's `x5c` as Stytch does.
+const SIGNING_CERT_PEM: &str = include_str!("../keys/sandbox-signing-cert.pem");
+
+/// The claims a JWT registers (RFC 7519), which custom claims never overwrite.
+const REGISTERED_CLAIMS: [&str; 7] = ["aud", "exp", "iat", "iss", "jti", "nbf", "sub"];
 
 struct Keys {
     encoding: EncodingKey,
     n: String,
     e: String,
+    /// The certificate, DER, standard base64 (`x5c`).
+    x5c: String,
+    /// Its SHA-256 thumbprint, base64url (`x5t#S256`).
+    x5t_s256: String,
 }
 
 static KEYS: LazyLock<Keys> = LazyLock::new(|| {
     let private = rsa::RsaPrivateKey::from_pkcs8_pem(SIGNING_KEY_PEM)
         .expect("the committed sandbox key is a valid PKCS#8 RSA key");
+    let der: String = SIGNING_CERT_PEM
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let der_bytes = STANDARD
+        .decode(&der)
+        .expect("the committed certificate is PEM");
     Keys {
         encoding: EncodingKey::from_rsa_pem(SIGNING_KEY_PEM.as_bytes())
             .expect("the committed sandbox key is a valid RSA PEM"),
         n: URL_SAFE_NO_PAD.encode(private.n().to_bytes_be()),
         e: URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
+        x5c: der,
+        x5t_s256: URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(&der_bytes)),
     }
 });
 
@@ -49,15 +68,19 @@ pub fn public_key_components() -> (&'static str, &'static str) {
     (&KEYS.n, &KEYS.e)
 }
 
-/// The JWK of the signing key, as listed by the JWKS endpoint.
+/// The JWK of the signing key, as listed by the JWKS endpoint, with every member Stytch's
+/// JWKS carries (its SDK's `JWK` model requires them all).
 pub fn jwk() -> Value {
     json!({
         "kty": "RSA",
+        "use": "sig",
+        "key_ops": ["verify"],
+        "alg": "RS256",
         "kid": KID,
+        "x5c": [KEYS.x5c],
+        "x5tS256": KEYS.x5t_s256,
         "n": KEYS.n,
         "e": KEYS.e,
-        "alg": "RS256",
-        "use": "sig",
     })
 }
 
@@ -68,8 +91,10 @@ pub fn sign(claims: &Value) -> String {
     jsonwebtoken::encode(&header, claims, &KEYS.encoding).expect("RS256 signing cannot fail")
 }
 
-/// Stytch-shaped claims for a session JWT minted at `now` and living `lifetime`.
-/// `session` is the wire session object.
+/// Stytch-shaped claims for a session JWT minted at `now` and living `lifetime`: the session
+/// under [`SESSION_CLAIM`] (id, times, attributes, factors, roles), the user in `sub`, and the
+/// session's custom claims at the top level, as Stytch puts them. `session` is the wire
+/// session object.
 pub(crate) fn session_claims(
     project_id: &str,
     session: &Value,
@@ -78,7 +103,15 @@ pub(crate) fn session_claims(
 ) -> Value {
     let iat = now.timestamp();
     let exp = iat.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
-    json!({
+    let mut claims = serde_json::Map::new();
+    if let Some(custom) = session["custom_claims"].as_object() {
+        for (name, value) in custom {
+            if !REGISTERED_CLAIMS.contains(&name.as_str()) && name != SESSION_CLAIM {
+                claims.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    let registered = json!({
         "sub": session["user_id"],
         "iss": format!("stytch.com/{project_id}"),
         "aud": [project_id],
@@ -92,8 +125,13 @@ pub(crate) fn session_claims(
             "expires_at": session["expires_at"],
             "attributes": session["attributes"],
             "authentication_factors": session["authentication_factors"],
+            "roles": session["roles"],
         },
-    })
+    });
+    if let Value::Object(registered) = registered {
+        claims.extend(registered);
+    }
+    Value::Object(claims)
 }
 
 #[cfg(test)]

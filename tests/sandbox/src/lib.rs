@@ -80,6 +80,23 @@ impl Endpoint {
     }
 }
 
+/// What a sign-in asks for beyond the email and password. Over HTTP the same fields are
+/// `session_duration_minutes`, `session_custom_claims` (Stytch's own name) and the sandbox's
+/// `sandbox_roles` and `sandbox_factors`.
+#[derive(Debug, Clone, Default)]
+pub struct SignInOptions {
+    /// The session's lifetime (5..=527040 minutes); the sandbox's default when `None`.
+    pub session_duration_minutes: Option<u32>,
+    /// Stytch's `session_custom_claims`: the session's `custom_claims`, and top-level claims
+    /// of its JWTs (registered claim names are left out of the JWT).
+    pub custom_claims: serde_json::Map<String, Value>,
+    /// Roles beyond `stytch_user`, standing in for Stytch's RBAC assignments.
+    pub roles: Vec<String>,
+    /// Factors passed beside the password: `email_otp`, `sms_otp`, `google_oauth`, `webauthn`,
+    /// `totp`.
+    pub extra_factors: Vec<String>,
+}
+
 /// How to start a sandbox. `Default` gives `127.0.0.1:0`, fresh random test ids, 5-minute
 /// JWTs and 60-minute sessions.
 #[derive(Debug, Clone)]
@@ -222,7 +239,8 @@ impl Sandbox {
     /// # Panics
     /// When `email` already signed up with another password, or is not an email address.
     pub async fn sign_in(&self, email: &str, password: &str) -> SignedIn {
-        self.sign_in_inner(email, password, None)
+        self.sign_in_with(email, password, SignInOptions::default())
+            .await
     }
 
     /// [`Sandbox::sign_in`] for a session of `session_duration_minutes` (5..=527040).
@@ -235,10 +253,24 @@ impl Sandbox {
         password: &str,
         session_duration_minutes: u32,
     ) -> SignedIn {
-        self.sign_in_inner(email, password, Some(i64::from(session_duration_minutes)))
+        let options = SignInOptions {
+            session_duration_minutes: Some(session_duration_minutes),
+            ..SignInOptions::default()
+        };
+        self.sign_in_with(email, password, options).await
     }
 
-    fn sign_in_inner(&self, email: &str, password: &str, minutes: Option<i64>) -> SignedIn {
+    /// [`Sandbox::sign_in`] with custom claims, extra roles and extra factors: the session
+    /// shapes a real Stytch project produces, for tests that need them.
+    ///
+    /// # Panics
+    /// As [`Sandbox::sign_in`], and for an unknown factor kind or a bad duration.
+    pub async fn sign_in_with(
+        &self,
+        email: &str,
+        password: &str,
+        options: SignInOptions,
+    ) -> SignedIn {
         assert!(
             email.contains('@'),
             "sandbox sign-in needs an email address"
@@ -247,7 +279,11 @@ impl Sandbox {
             ip_address: "127.0.0.1".into(),
             user_agent: "sessionkit-sandbox".into(),
         };
-        match self.inner.app.sign_in(email, password, minutes, attributes) {
+        match self
+            .inner
+            .app
+            .sign_in(email, password, &options, attributes)
+        {
             Ok(granted) => SignedIn {
                 session_token: granted.session_token,
                 session_jwt: granted.session_jwt,

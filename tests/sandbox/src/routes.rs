@@ -48,6 +48,10 @@ async fn sign_in(State(app): State<Arc<AppState>>, request: Request) -> Response
             email: String,
             password: String,
             session_duration_minutes: Option<i64>,
+            session_custom_claims: Option<serde_json::Map<String, serde_json::Value>>,
+            // Sandbox extensions: what a real project sets up outside the sign-in call.
+            sandbox_roles: Vec<String>,
+            sandbox_factors: Vec<String>,
         }
         // The SDK sends Basic public_token:public_token; only the username matters.
         credentials(app, parts)?;
@@ -59,10 +63,22 @@ async fn sign_in(State(app): State<Arc<AppState>>, request: Request) -> Response
         if request.password.is_empty() {
             return Err(ApiError::bad_request("password is required."));
         }
+        let minutes = match request.session_duration_minutes {
+            Some(minutes) => {
+                Some(u32::try_from(minutes).map_err(|_| ApiError::invalid_session_duration())?)
+            }
+            None => None,
+        };
+        let options = crate::SignInOptions {
+            session_duration_minutes: minutes,
+            custom_claims: request.session_custom_claims.unwrap_or_default(),
+            roles: request.sandbox_roles,
+            extra_factors: request.sandbox_factors,
+        };
         let granted = app.sign_in(
             &request.email,
             &request.password,
-            request.session_duration_minutes,
+            &options,
             attributes(parts),
         )?;
         let mut fields = json!({ "user_id": granted.user["user_id"] });
@@ -151,14 +167,29 @@ async fn serve(
             // killed connection's task gets round to dropping this handler.
             drop(in_flight);
         }
-        if let Some(response) = faults::apply(fault, connection).await {
+        if let Some(mut response) = faults::apply(fault, connection).await {
+            stamp_date(&app, &mut response);
             return response;
         }
     }
-    let response = logic(&app, &parts, &body).unwrap_or_else(IntoResponse::into_response);
+    let mut response = logic(&app, &parts, &body).unwrap_or_else(IntoResponse::into_response);
+    stamp_date(&app, &mut response);
     // Never log credentials: only the endpoint and the outcome.
     tracing::info!(?endpoint, status = response.status().as_u16(), "answered");
     response
+}
+
+/// The HTTP `Date` of an answer, from the sandbox's own clock (which tests may set apart from
+/// the client's: R5), in IMF-fixdate form as every HTTP server sends it.
+fn stamp_date(app: &AppState, response: &mut Response) {
+    let date = app
+        .clock
+        .now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&date) {
+        response.headers_mut().insert(header::DATE, value);
+    }
 }
 
 /// A digest of the `Authorization` header, so that requests made with one credential can be

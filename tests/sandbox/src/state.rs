@@ -53,7 +53,24 @@ struct SessionRecord {
     last_accessed_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     attributes: Attributes,
+    custom_claims: serde_json::Map<String, Value>,
+    roles: Vec<String>,
+    extra_factors: Vec<String>,
 }
+
+/// What a sign-in asks for beyond the email and password (see `SignInOptions`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SessionRequest {
+    pub(crate) minutes: i64,
+    pub(crate) custom_claims: serde_json::Map<String, Value>,
+    pub(crate) roles: Vec<String>,
+    pub(crate) extra_factors: Vec<String>,
+}
+
+/// The factor kinds a sandbox sign-in can add beside the password, as Stytch would list a
+/// session that passed several factors.
+pub(crate) const FACTOR_KINDS: [&str; 5] =
+    ["email_otp", "sms_otp", "google_oauth", "webauthn", "totp"];
 
 /// What a successful sign-in or authenticate hands back, as wire JSON.
 #[derive(Debug, Clone)]
@@ -71,15 +88,24 @@ pub(crate) struct Store {
 
 impl Store {
     /// Password sign-in: creates the user on first use, checks the password afterwards,
-    /// and starts a session of `minutes`. Returns the new session token too.
+    /// and starts a session as `request` says. Returns the new session token too.
     pub(crate) fn sign_in(
         &mut self,
         email: &str,
         password: &str,
-        minutes: i64,
+        request: SessionRequest,
         attributes: Attributes,
         now: DateTime<Utc>,
     ) -> Result<(String, Issued), ApiError> {
+        if let Some(kind) = request
+            .extra_factors
+            .iter()
+            .find(|kind| !FACTOR_KINDS.contains(&kind.as_str()))
+        {
+            return Err(ApiError::bad_request(format!(
+                "unknown sandbox factor {kind:?}; known: {FACTOR_KINDS:?}"
+            )));
+        }
         let key = email.trim().to_ascii_lowercase();
         let user = self.users.entry(key.clone()).or_insert_with(|| User {
             user_id: format!("user-test-{}", uuid::Uuid::new_v4()),
@@ -91,13 +117,23 @@ impl Store {
         if user.password != password {
             return Err(ApiError::unauthorized_credentials());
         }
+        let mut roles = vec!["stytch_user".to_owned()];
+        roles.extend(
+            request
+                .roles
+                .into_iter()
+                .filter(|role| role != "stytch_user"),
+        );
         let record = SessionRecord {
             session_id: format!("session-test-{}", uuid::Uuid::new_v4()),
             email: key,
             started_at: now,
             last_accessed_at: now,
-            expires_at: now + TimeDelta::minutes(minutes),
+            expires_at: now + TimeDelta::minutes(request.minutes),
             attributes,
+            custom_claims: request.custom_claims,
+            roles,
+            extra_factors: request.extra_factors,
         };
         let token = new_session_token();
         let issued = self.issue(&record);
@@ -185,6 +221,23 @@ fn new_session_token() -> String {
 
 fn session_json(record: &SessionRecord, user: &User) -> Value {
     let started = rfc3339(record.started_at);
+    let mut factors = vec![json!({
+        "type": "password",
+        "delivery_method": "knowledge",
+        "last_authenticated_at": started,
+        "created_at": started,
+        "updated_at": started,
+        "email_factor": {
+            "email_id": user.email_id,
+            "email_address": user.email,
+        },
+    })];
+    factors.extend(
+        record
+            .extra_factors
+            .iter()
+            .map(|kind| factor_json(kind, user, &started)),
+    );
     json!({
         "session_id": record.session_id,
         "user_id": user.user_id,
@@ -195,33 +248,92 @@ fn session_json(record: &SessionRecord, user: &User) -> Value {
             "ip_address": record.attributes.ip_address,
             "user_agent": record.attributes.user_agent,
         },
-        "authentication_factors": [{
-            "type": "password",
-            "delivery_method": "knowledge",
-            "last_authenticated_at": started,
-            "created_at": started,
-            "updated_at": started,
-            "email_factor": {
-                "email_id": user.email_id,
-                "email_address": user.email,
-            },
-        }],
-        "custom_claims": {},
-        "roles": ["stytch_user"],
+        "authentication_factors": factors,
+        "custom_claims": record.custom_claims,
+        "roles": record.roles,
     })
 }
 
+/// A factor of `kind` (one of [`FACTOR_KINDS`]) as Stytch lists it, satisfied at `at`.
+fn factor_json(kind: &str, user: &User, at: &str) -> Value {
+    let (factor_type, delivery, key, detail) = match kind {
+        "email_otp" => (
+            "otp",
+            "email",
+            "email_factor",
+            json!({"email_id": user.email_id, "email_address": user.email}),
+        ),
+        "sms_otp" => (
+            "otp",
+            "sms",
+            "phone_number_factor",
+            json!({"phone_id": format!("phone-number-test-{}", user.user_id), "phone_number": "+15555550100"}),
+        ),
+        "google_oauth" => (
+            "oauth",
+            "oauth_google",
+            "google_oauth_factor",
+            json!({
+                "id": format!("oauth-user-test-{}", user.user_id),
+                "email_id": user.email_id,
+                "provider_subject": "100000000000000000001",
+            }),
+        ),
+        "webauthn" => (
+            "webauthn",
+            "webauthn_registration",
+            "webauthn_factor",
+            json!({
+                "webauthn_registration_id": format!("webauthn-registration-test-{}", user.user_id),
+                "domain": "example.com",
+                "user_agent": "sessionkit-sandbox",
+            }),
+        ),
+        _ => (
+            "totp",
+            "authenticator_app",
+            "authenticator_app_factor",
+            json!({"totp_id": format!("totp-test-{}", user.user_id)}),
+        ),
+    };
+    let mut factor = json!({
+        "type": factor_type,
+        "delivery_method": delivery,
+        "last_authenticated_at": at,
+        "created_at": at,
+        "updated_at": at,
+    });
+    factor[key] = detail;
+    factor
+}
+
+/// The user object as Stytch's `User` model has it: every list present (empty where the
+/// sandbox has nothing), the password and lock state.
 fn user_json(user: &User) -> Value {
     json!({
         "user_id": user.user_id,
         "created_at": rfc3339(user.created_at),
         "status": "active",
+        "name": {"first_name": "", "middle_name": "", "last_name": ""},
         "emails": [{
             "email_id": user.email_id,
             "email": user.email,
             "verified": true,
         }],
         "phone_numbers": [],
+        "webauthn_registrations": [],
+        "providers": [],
+        "totps": [],
+        "crypto_wallets": [],
+        "biometric_registrations": [],
+        "password": {
+            "password_id": format!("password-test-{}", user.user_id),
+            "requires_reset": false,
+        },
+        "trusted_metadata": {},
+        "untrusted_metadata": {},
+        "is_locked": false,
+        "roles": [],
     })
 }
 
@@ -231,6 +343,13 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn minutes(minutes: i64) -> SessionRequest {
+        SessionRequest {
+            minutes,
+            ..SessionRequest::default()
+        }
     }
 
     #[test]
@@ -248,10 +367,22 @@ mod tests {
     fn sign_in_creates_then_checks_password() {
         let mut store = Store::default();
         store
-            .sign_in("a@example.com", "pw", 60, Attributes::default(), now())
+            .sign_in(
+                "a@example.com",
+                "pw",
+                minutes(60),
+                Attributes::default(),
+                now(),
+            )
             .unwrap();
         let err = store
-            .sign_in("A@example.com", "nope", 60, Attributes::default(), now())
+            .sign_in(
+                "A@example.com",
+                "nope",
+                minutes(60),
+                Attributes::default(),
+                now(),
+            )
             .unwrap_err();
         assert_eq!(err.error_type, "unauthorized_credentials");
     }
@@ -260,7 +391,13 @@ mod tests {
     fn expired_session_is_not_found() {
         let mut store = Store::default();
         let (token, _) = store
-            .sign_in("a@example.com", "pw", 5, Attributes::default(), now())
+            .sign_in(
+                "a@example.com",
+                "pw",
+                minutes(5),
+                Attributes::default(),
+                now(),
+            )
             .unwrap();
         let later = now() + TimeDelta::minutes(5);
         let err = store.authenticate(&token, None, later).unwrap_err();

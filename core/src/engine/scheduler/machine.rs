@@ -53,7 +53,7 @@ impl Facts {
 /// Where the refresh scheduler stands (S1-S8), for diagnostics: see
 /// [`SchedulerStats`](super::SchedulerStats). Times are server time (R5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 #[non_exhaustive]
 pub enum SchedulerState {
     /// Automatic refresh is off, or no transport is configured: no scheduler runs.
@@ -84,6 +84,29 @@ pub enum SchedulerState {
     InBackground,
     /// Shut down for good.
     Stopped,
+}
+
+impl std::fmt::Display for SchedulerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        match self {
+            Self::Off => f.write_str("off"),
+            Self::SignedOut => f.write_str("signed out: nothing to refresh"),
+            Self::Waiting { due } => write!(f, "waiting until {}", time(due)),
+            Self::Refreshing => f.write_str("refreshing"),
+            Self::BackingOff { until, failures } => {
+                write!(
+                    f,
+                    "backing off until {} after {failures} failure(s)",
+                    time(until)
+                )
+            }
+            Self::GaveUp => f.write_str("gave up: the session expired while failing"),
+            Self::PausedForStorage => f.write_str("paused: storage unavailable"),
+            Self::InBackground => f.write_str("in the background"),
+            Self::Stopped => f.write_str("stopped"),
+        }
+    }
 }
 
 /// Something that happened, for [`Machine::on`].

@@ -3,21 +3,21 @@
 // delivery thread, outside every engine lock; a block that throws or blocks harms no other.
 package dev.sessionkit
 
-import java.util.concurrent.atomic.AtomicBoolean
+import java.util.logging.Level
+import java.util.logging.Logger
 
-/** Adapts a Kotlin block to the generated [SessionListener] interface. */
-internal class BlockListener(private val block: (SessionEvent) -> Unit) : SessionListener {
-    override fun onEvent(event: SessionEvent) = block(event)
-}
-
-/** Closing unsubscribes; closing twice is harmless. */
-internal class Subscription(private val handle: ListenerHandle) : AutoCloseable {
-    private val closed = AtomicBoolean(false)
-
-    override fun close() {
-        if (closed.compareAndSet(false, true)) {
-            handle.unsubscribe()
-            handle.close()
+/** Adapts a Kotlin block to the generated [ForeignSessionListener] interface. */
+internal class BlockListener(private val block: (SessionEvent) -> Unit) : ForeignSessionListener {
+    override fun onEvent(event: SessionEvent) {
+        try {
+            block(event)
+        } catch (failure: Throwable) {
+            // O4: a listener that throws breaks nothing and stays subscribed. Only its class
+            // is logged: its message is app code's and could hold anything (E6).
+            Logger.getLogger("dev.sessionkit").log(
+                Level.WARNING,
+                "a SessionKit listener threw ${failure.javaClass.name}; it stays subscribed",
+            )
         }
     }
 }

@@ -27,4 +27,9 @@ fun SessionKit.Companion.initialize(context: Context) {
  * ```
  */
 fun SessionKit.Companion.keystoreStore(context: Context, alias: String = "sessionkit"): SessionStore =
-    androidKeystoreStore(alias, java.io.File(context.noBackupFilesDir, "sessionkit.session").path)
+    translated {
+        dev.sessionkit.ffi.androidKeystoreStore(
+            alias,
+            java.io.File(context.noBackupFilesDir, "sessionkit.session").path,
+        )
+    }

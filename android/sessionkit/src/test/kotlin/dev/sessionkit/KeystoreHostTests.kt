@@ -2,7 +2,7 @@
 // bindings call into Rust over JNA, and Rust calls back into this JVM over JNI (the JavaVM
 // handed over by SessionKitNative.initialize) to reach javax.crypto and a KeyStore. A device
 // has AndroidKeyStore there; this JVM has the software stand-in SoftwareKeyStore (compiled from
-// core/tests/android_keystore/java by scripts/kotlin-tests.sh), whose keys outlive a store
+// core/tests/storage/android_keystore/java by scripts/kotlin-tests.sh), whose keys outlive a store
 // instance as AndroidKeyStore's outlive an app restart.
 package dev.sessionkit
 
@@ -14,23 +14,24 @@ import kotlin.test.assertIs
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
+import org.junit.Test
 import sessionkit.test.SoftwareKeyStore
 
 private fun keystoreStore(alias: String, file: File): SessionStore {
     SoftwareKeyStore.install()
     SessionKitNative.initialize(null)
-    return androidKeystoreStore(alias, file.path, SoftwareKeyStore.TYPE)
+    return translated { dev.sessionkit.ffi.androidKeystoreStore(alias, file.path, SoftwareKeyStore.TYPE) }
 }
 
 private fun sessionFile(): File =
     Files.createTempDirectory("sessionkit-keystore").toFile().resolve("sessionkit.session")
 
-/** Every Keystore host test, in the order they run. */
-fun keystoreHostTests(): List<HostTest> = listOf(
-    HostTest("p4_the_keystore_store_keeps_the_session_across_a_restart_through_jni") {
+class KeystoreHostTests {
+    @Test
+    fun p4_the_keystore_store_keeps_the_session_across_a_restart_through_jni() {
         val file = sessionFile()
         val (first, signedIn) = signedInKit(keystoreStore("kotlin-p4-restart", file))
-        val sessionId = first.getSync()?.sessionId
+        val sessionId = first.getSync()?.sessionId()
         first.close()
         assertTrue(file.exists(), "the ciphertext is in the file the app chose")
         val onDisk = file.readBytes()
@@ -41,15 +42,16 @@ fun keystoreHostTests(): List<HostTest> = listOf(
 
         SessionKit.start(sandbox.config(), keystoreStore("kotlin-p4-restart", file)).use { kit ->
             assertEquals(RestoreOutcome.Restored, kit.restoreOutcome())
-            assertEquals(sessionId, kit.getSync()?.sessionId)
+            assertEquals(sessionId, kit.getSync()?.sessionId())
             assertNotNull(kit.getTokens())
-            kit.clear()
+            await { kit.clear() }
             assertFalse(file.exists(), "W6: clearing removes the file")
             assertTrue(SoftwareKeyStore.hasKey("kotlin-p4-restart"), "the key stays for next time")
         }
-    },
+    }
 
-    HostTest("p4_e5_a_tampered_keystore_blob_is_wiped_and_reported") {
+    @Test
+    fun p4_e5_a_tampered_keystore_blob_is_wiped_and_reported() {
         val file = sessionFile()
         signedInKit(keystoreStore("kotlin-p4-tamper", file)).first.close()
         val bytes = file.readBytes()
@@ -61,9 +63,10 @@ fun keystoreHostTests(): List<HostTest> = listOf(
             assertNull(kit.getTokens())
             assertFalse(file.exists(), "wiped")
         }
-    },
+    }
 
-    HostTest("p4_e5_a_blob_whose_key_is_gone_is_wiped_as_after_a_backup_restore") {
+    @Test
+    fun p4_e5_a_blob_whose_key_is_gone_is_wiped_as_after_a_backup_restore() {
         val file = sessionFile()
         signedInKit(keystoreStore("kotlin-p4-lost-key", file)).first.close()
         SoftwareKeyStore.loseKey("kotlin-p4-lost-key")
@@ -72,9 +75,10 @@ fun keystoreHostTests(): List<HostTest> = listOf(
             assertIs<RestoreOutcome.Corrupted>(kit.restoreOutcome())
             assertNull(kit.getSync())
         }
-    },
+    }
 
-    HostTest("p4_e4_a_busy_keystore_is_unavailable_never_a_sign_out") {
+    @Test
+    fun p4_e4_a_busy_keystore_is_unavailable_never_a_sign_out() {
         val file = sessionFile()
         signedInKit(keystoreStore("kotlin-p4-busy", file)).first.close()
         SoftwareKeyStore.setUnavailable("kotlin-p4-busy", true)
@@ -83,12 +87,12 @@ fun keystoreHostTests(): List<HostTest> = listOf(
                 assertIs<RestoreOutcome.Unavailable>(kit.restoreOutcome())
                 assertTrue(file.exists(), "nothing wiped")
                 SoftwareKeyStore.setUnavailable("kotlin-p4-busy", false)
-                kit.storageBecameAvailable()
+                await { kit.storageBecameAvailable() }
                 assertEquals(RestoreOutcome.Restored, kit.restoreOutcome())
                 assertNotNull(kit.getTokens())
             }
         } finally {
             SoftwareKeyStore.setUnavailable("kotlin-p4-busy", false)
         }
-    },
-)
+    }
+}

@@ -16,6 +16,7 @@ class Sandbox private constructor(
     private val process: Process,
     val baseUrl: String,
     val publicToken: String,
+    val projectId: String,
 ) : AutoCloseable {
 
     /** Tokens of a fresh sign-in. */
@@ -23,10 +24,11 @@ class Sandbox private constructor(
         override fun toString() = "SignedIn([redacted])"
     }
 
-    /** A client configuration pointing at this sandbox, manual refresh unless asked. */
-    fun config(automaticRefresh: Boolean = false) = ClientConfig(
+    /** A configuration pointing at this sandbox, manual refresh unless asked. */
+    fun config(automaticRefresh: Boolean = false) = SessionKitConfig(
         publicToken = publicToken,
         baseUrl = baseUrl,
+        projectId = projectId,
         automaticRefresh = automaticRefresh,
     )
 
@@ -74,14 +76,16 @@ class Sandbox private constructor(
             val lines = BufferedReader(InputStreamReader(process.inputStream))
             var baseUrl: String? = null
             var token: String? = null
-            while (baseUrl == null || token == null) {
+            var project: String? = null
+            while (baseUrl == null || token == null || project == null) {
                 val line = lines.readLine() ?: error("the sandbox exited before printing its address")
                 if (line.startsWith("base url:")) baseUrl = line.substringAfter(':').trim()
                 if (line.startsWith("public token:")) token = line.substringAfter(':').trim()
+                if (line.startsWith("project id:")) project = line.substringAfter(':').trim()
             }
             // Keep draining stdout so the child never blocks on a full pipe.
             Thread { lines.useLines { it.forEach { } } }.apply { isDaemon = true }.start()
-            return Sandbox(process, baseUrl, token)
+            return Sandbox(process, baseUrl, token, project)
         }
 
         /** One string field of a flat-enough JSON body; test-only, no JSON library here. */

@@ -1,36 +1,64 @@
-// A minimal test runner for the JVM host tests: the npm kotlin-compiler package carries
-// kotlin-test and kotlinx-coroutines but no JUnit. Each test is a named block; the runner
-// runs them all, prints one line per test and a closing "N passed, M failed" line, and exits
-// non-zero if any failed.
+// Runs the JUnit host tests from a plain JVM (scripts/kotlin-tests.sh): the same test
+// classes Gradle's `test` task finds, with one line per test and a closing
+// "N passed, M failed" line, and a non-zero exit if any failed or none ran.
 package dev.sessionkit
 
 import kotlin.system.exitProcess
+import org.junit.runner.Description
+import org.junit.runner.JUnitCore
+import org.junit.runner.Request
+import org.junit.runner.notification.Failure
+import org.junit.runner.notification.RunListener
 
-/** A named test. */
-class HostTest(val name: String, val body: () -> Unit)
+/** Every host test class. */
+val HOST_TEST_CLASSES = arrayOf(
+    HostTests::class.java,
+    NativeKotlinTests::class.java,
+    KeystoreHostTests::class.java,
+)
 
-/** Runs [tests] (only those named in [only], when it is not empty) and exits. */
-fun runTests(tests: List<HostTest>, only: Set<String>) {
+private class LinePerTest : RunListener() {
     var passed = 0
     var failed = 0
-    for (test in tests) {
-        if (only.isNotEmpty() && test.name !in only) continue
-        val started = System.nanoTime()
-        try {
-            test.body()
+    private var started = 0L
+    private var failing = false
+
+    override fun testStarted(description: Description) {
+        started = System.nanoTime()
+        failing = false
+    }
+
+    override fun testFailure(failure: Failure) {
+        failing = true
+        failed++
+        println("FAIL ${failure.description.methodName}: ${failure.exception}")
+        failure.exception.printStackTrace(System.out)
+    }
+
+    override fun testFinished(description: Description) {
+        if (!failing) {
             passed++
-            println("PASS ${test.name} (${(System.nanoTime() - started) / 1_000_000} ms)")
-        } catch (failure: Throwable) {
-            failed++
-            println("FAIL ${test.name}: $failure")
-            failure.printStackTrace(System.out)
+            println("PASS ${description.methodName} (${(System.nanoTime() - started) / 1_000_000} ms)")
         }
     }
-    println("$passed passed, $failed failed")
-    exitProcess(if (failed == 0 && passed > 0) 0 else 1)
 }
 
-/** `java ... dev.sessionkit.HostTestsKt [test names...]` */
+/** `java ... dev.sessionkit.TestRunnerKt [test method names...]` */
 fun main(args: Array<String>) {
-    runTests(hostTests() + keystoreHostTests(), args.toSet())
+    val only = args.toSet()
+    val core = JUnitCore()
+    val listener = LinePerTest()
+    core.addListener(listener)
+    var request = Request.classes(*HOST_TEST_CLASSES)
+    if (only.isNotEmpty()) {
+        request = request.filterWith(object : org.junit.runner.manipulation.Filter() {
+            override fun shouldRun(description: Description) =
+                description.methodName == null || description.methodName in only
+
+            override fun describe() = "only $only"
+        })
+    }
+    core.run(request)
+    println("${listener.passed} passed, ${listener.failed} failed")
+    exitProcess(if (listener.failed == 0 && listener.passed > 0) 0 else 1)
 }

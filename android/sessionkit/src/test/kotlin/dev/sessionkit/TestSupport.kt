@@ -1,13 +1,20 @@
 // What the host tests share: the sandbox (started once per JVM), a Kotlin session store the
-// tests can make fail on purpose, and a listener that queues events for a test to await.
+// tests can make fail on purpose, a listener that queues events for a test to await, and a
+// bounded wait for suspend calls.
 package dev.sessionkit
 
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlin.test.fail
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 
 /** Bounds a wait for something that must happen; it only turns a hang into a failure. */
 const val DELIVERY_BOUND_SECONDS = 10L
+
+/** Runs [block] to completion on this thread, failing after [DELIVERY_BOUND_SECONDS]. */
+fun <T> await(block: suspend () -> T): T =
+    runBlocking { withTimeout(DELIVERY_BOUND_SECONDS * 1000) { block() } }
 
 /** One sandbox for the whole run, stopped when the JVM exits. */
 val sandbox: Sandbox by lazy {
@@ -59,11 +66,11 @@ class EventQueue : (SessionEvent) -> Unit {
     fun next(): SessionEvent =
         queue.poll(DELIVERY_BOUND_SECONDS, TimeUnit.SECONDS) ?: fail("no event within the bound")
 
-    /** The next `Changed` event, skipping storage notices. */
-    fun nextChange(): SessionEvent.Changed {
+    /** The next `Changed` event's change, skipping storage notices. */
+    fun nextChange(): SessionChange {
         while (true) {
             val event = next()
-            if (event is SessionEvent.Changed) return event
+            if (event is SessionEvent.Changed) return event.change
         }
     }
 
@@ -72,10 +79,12 @@ class EventQueue : (SessionEvent) -> Unit {
 }
 
 /** A SessionKit on the sandbox holding a fresh signed-in user's confirmed session. */
-fun signedInKit(store: SessionStore = memoryStore()): Pair<SessionKit, Sandbox.SignedIn> {
+fun signedInKit(store: SessionStore = SessionKit.memoryStore()): Pair<SessionKit, Sandbox.SignedIn> {
     val kit = SessionKit.start(sandbox.config(), store)
     val signedIn = sandbox.signIn()
-    kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt)
-    kotlinx.coroutines.runBlocking { kit.authenticate() }
+    await {
+        kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt)
+        kit.authenticate()
+    }
     return kit to signedIn
 }

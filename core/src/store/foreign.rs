@@ -1,0 +1,34 @@
+//! Stores and listeners written in Kotlin or Swift (feature `uniffi`): the interfaces an app
+//! implements, as UniFFI offers them. They differ from [`SessionStore`](super::SessionStore)
+//! and [`SessionListener`](crate::SessionListener) only in taking owned values, as the FFI
+//! hands them over; the bindings crate adapts them to the core's traits. They live in this
+//! crate, beside [`StoreError`] and [`SessionEvent`](crate::SessionEvent), so that the
+//! generated code of each language finds the interface and its types in one module.
+
+use super::StoreError;
+use crate::SessionEvent;
+
+/// Persistent storage for the session envelope, implemented in Kotlin or Swift.
+///
+/// `save` must be atomic: after a crash the store holds the previous blob or the new one,
+/// whole (P2). The engine serialises calls, never calls with a read lock held, and may call
+/// from any thread; methods may block. The error says what the engine does: `Unavailable`
+/// keeps the session and waits (E4), `Corrupted` wipes it (E5), `Failed` is a failure
+/// nobody waits for (E7); anything else thrown becomes `Failed`, never a panic (E6).
+#[uniffi::export(with_foreign)]
+pub trait ForeignSessionStore: Send + Sync {
+    /// Returns the stored blob, or none when nothing is stored.
+    fn load(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Replaces the stored blob.
+    fn save(&self, blob: Vec<u8>) -> Result<(), StoreError>;
+    /// Removes the stored blob. Clearing an empty store succeeds.
+    fn clear(&self) -> Result<(), StoreError>;
+}
+
+/// Hears every change of the session, in order, on a SessionKit delivery thread; implemented
+/// in Kotlin or Swift. The wrappers catch what their listener blocks throw.
+#[uniffi::export(with_foreign)]
+pub trait ForeignSessionListener: Send + Sync {
+    /// Called once per event.
+    fn on_event(&self, event: SessionEvent);
+}
