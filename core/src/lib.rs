@@ -8,8 +8,9 @@
 //! ## Integrating
 //!
 //! 1. **Build a client** with a [`SessionStore`]. On desktops and in tests use the
-//!    [`EncryptedFileStore`]; on phones the platform store (Keychain, Keystore) or one the app
-//!    implements. Building restores the stored session, if any:
+//!    [`EncryptedFileStore`]; on phones the platform store (the [`KeychainStore`] on Apple
+//!    platforms, the Keystore on Android) or one the app implements. Building restores the
+//!    stored session, if any:
 //!
 //!    ```
 //!    use sessionkit::{EncryptedFileStore, FileStoreKey, RestoreOutcome, SessionClient};
@@ -75,6 +76,14 @@
 //! - **Listeners** run on SessionKit's delivery threads (at most four, started on demand),
 //!   outside every lock, so they may call back into the client.
 //!
+//! ## Platforms
+//!
+//! On Apple targets (`target_vendor = "apple"`) the crate links the Security framework,
+//! through `security-framework-sys` and `core-foundation`, for the Keychain store (SPEC P3):
+//! `KeychainStore::new` exists there only and needs macOS 10.15 or iOS 13 at run time.
+//! Elsewhere [`KeychainStore`] and [`KeychainConfig`] still compile, so the store's logic is
+//! tested on Linux hosts, but a `KeychainStore` cannot be built.
+//!
 //! ## Crate features
 //!
 //! - `android-keystore`: the Android Keystore store (SPEC P4), reached through JNI
@@ -133,7 +142,10 @@ pub use model::{
 };
 #[cfg(feature = "android-keystore")]
 pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
-pub use store::{EncryptedFileStore, FileStoreKey, MemoryStore, SessionStore, StoreError};
+pub use store::{
+    EncryptedFileStore, FileStoreKey, KeychainConfig, KeychainStore, MemoryStore, SessionStore,
+    StoreError,
+};
 #[cfg(feature = "uniffi")]
 pub use store::{ForeignSessionListener, ForeignSessionStore};
 

@@ -11,6 +11,7 @@ mod atomic_file;
 mod encrypted_file;
 #[cfg(feature = "uniffi")]
 mod foreign;
+mod keychain;
 mod memory;
 
 #[cfg(feature = "android-keystore")]
@@ -19,6 +20,7 @@ pub use android_keystore::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfi
 pub use encrypted_file::{EncryptedFileStore, FileStoreKey};
 #[cfg(feature = "uniffi")]
 pub use foreign::{ForeignSessionListener, ForeignSessionStore};
+pub use keychain::{KeychainConfig, KeychainStore};
 pub use memory::MemoryStore;
 
 /// Persistent storage for the session envelope.

@@ -5,5 +5,6 @@
 mod support;
 
 mod against_the_sandbox;
+mod clock_skew;
 mod races;
 mod schedule;

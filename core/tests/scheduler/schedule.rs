@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::support::refresh_server::RefreshServer;
 use crate::support::scripted_transport::api_error;
 use crate::support::{Mode, ScriptedStore, at, envelope_v1, sample_session};
+use sessionkit::diagnostics::SchedulerState;
 use sessionkit::testing::TokioClock;
 use sessionkit::transport::TransportError;
 use sessionkit::{Clock, RefreshPolicy, SessionClient, SessionStore as _};
@@ -404,6 +405,51 @@ async fn e4_refreshing_pauses_while_storage_is_unavailable_and_resumes_when_it_i
             .map(|t| t.session_jwt().to_owned())
             .as_deref()
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn e4_e7_the_scheduler_stats_tell_the_truth_about_a_pause() {
+    let h = restored(RefreshPolicy::default());
+    run_for(secs(10)).await;
+    assert!(matches!(
+        h.client.scheduler_stats().state,
+        SchedulerState::Waiting { .. }
+    ));
+
+    // E4: the next refresh cannot be saved because storage is unavailable: paused, and the
+    // stats say so.
+    h.store.set(Mode::Unavailable);
+    run_for(secs(180)).await;
+    assert_eq!(
+        h.client.scheduler_stats().state,
+        SchedulerState::PausedForStorage
+    );
+
+    // E7: storage fails for good (a permission, a path that cannot exist): nothing waits
+    // for a storage_became_available that cannot come; refreshing goes on, and the stats
+    // show no pause.
+    h.store.set(Mode::Fails);
+    assert!(h.client.storage_became_available_blocking().is_err());
+    run_for(Duration::from_millis(1)).await;
+    assert!(
+        !matches!(
+            h.client.scheduler_stats().state,
+            SchedulerState::PausedForStorage
+        ),
+        "{:?}",
+        h.client.scheduler_stats()
+    );
+    let before = h.server.call_count();
+    run_for(secs(400)).await;
+    assert!(h.server.call_count() > before, "E7: refreshing goes on");
+    assert!(
+        !matches!(
+            h.client.scheduler_stats().state,
+            SchedulerState::PausedForStorage
+        ),
+        "E7: a failure is not a pause"
+    );
+    assert!(h.client.get_tokens().is_some(), "never signed out");
 }
 
 #[tokio::test(start_paused = true)]

@@ -335,3 +335,34 @@ fn p1_memory_store_debug_shows_no_content() {
     store.save(b"token-bytes").unwrap();
     assert!(!format!("{store:?}").contains("token"));
 }
+
+#[test]
+fn e7_a_store_path_whose_parent_is_a_file_is_a_failure_not_an_outage() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("a-file");
+    std::fs::write(&not_a_dir, b"in the way").unwrap();
+    let store = EncryptedFileStore::new(not_a_dir.join("session.bin"), FileStoreKey::generate());
+    let client = client_on(Arc::new(store));
+    // E7, not E4: the read failure is said once, as a failure; nothing waits for storage.
+    assert!(
+        matches!(client.restore_outcome(), RestoreOutcome::Failed { .. }),
+        "{:?}",
+        client.restore_outcome()
+    );
+    let (_handle, events) = record(&client);
+    client.update_session_blocking("t", "j").unwrap();
+    assert!(matches!(next_event(&events), SessionEvent::Changed(_)));
+    assert!(matches!(
+        next_event(&events),
+        SessionEvent::Storage(StorageIssue::WriteFailed { .. })
+    ));
+    assert!(matches!(
+        client.storage_became_available_blocking(),
+        Err(SessionError::StorageFailed { .. })
+    ));
+    assert_eq!(
+        client.get_tokens().unwrap().session_token(),
+        "t",
+        "kept in memory"
+    );
+}
