@@ -3,10 +3,11 @@
 #
 #   scripts/generate-bindings.sh [OUT_DIR]    (default: build/bindings)
 #
-# Writes OUT_DIR/kotlin/dev/sessionkit/sessionkit_ffi.kt and OUT_DIR/swift/{SessionKit.swift,
-# SessionKitFFI.h, SessionKitFFI.modulemap}. Generated code is not committed: it always
-# matches the library it was generated from. The interface is the same for every target, so
-# the host library serves for the Android and iOS builds too.
+# Writes OUT_DIR/kotlin/dev/sessionkit/{sessionkit.kt, ffi/sessionkit_ffi.kt} and
+# OUT_DIR/swift/{sessionkit.swift, sessionkit_ffi.swift, *.h, *.modulemap}. Generated code is
+# not committed: it always matches the library it was generated from. Kotlin comes from the
+# host library built as Android builds it (with the JNI entry and the Keystore store: feature
+# `jvm`), Swift from the host library as Apple builds it (no JNI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Without the crate and npm registries the offline bundle beside the checkout stands in for
@@ -16,11 +17,13 @@ cd "$(dirname "$0")/.."
 out="${1:-build/bindings}"
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 
-cargo build --locked --quiet -p sessionkit-ffi --features cli
 so="$target_dir/debug/libsessionkit_ffi.so"
-for language in kotlin swift; do
-  rm -rf "$out/$language"
+generate() { # LANGUAGE FEATURES
+  cargo build --locked --quiet -p sessionkit-ffi --features "$2"
+  rm -rf "${out:?}/$1"
   "$target_dir/debug/uniffi-bindgen" generate --no-format --library "$so" \
-    --language "$language" --out-dir "$out/$language"
-done
+    --language "$1" --out-dir "$out/$1"
+}
+generate kotlin cli,jvm
+generate swift cli
 find "$out" -type f | sort

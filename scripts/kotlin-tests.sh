@@ -57,8 +57,8 @@ compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar:$
 run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
 
 # ----- native library, bindings generator and sandbox, for the host -----
-say "cargo build -p sessionkit-ffi --features cli (libsessionkit_ffi.so, uniffi-bindgen)"
-cargo build --locked --quiet -p sessionkit-ffi --features cli
+say "cargo build -p sessionkit-ffi --features cli,jvm (libsessionkit_ffi.so with JNI, uniffi-bindgen)"
+cargo build --locked --quiet -p sessionkit-ffi --features cli,jvm
 say "cargo build -p sessionkit-sandbox"
 cargo build --locked --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
 so="$target_dir/debug/libsessionkit_ffi.so"

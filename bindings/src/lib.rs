@@ -14,7 +14,9 @@
 //! - `listener.rs`: the adapter from the core's `ForeignSessionListener` to its listener
 //!   trait;
 //! - `android.rs`: the JNI entry point that gives the engine the JavaVM and, on Android, the
-//!   application Context; `keystore.rs`: [`android_keystore_store`] on that JavaVM.
+//!   application Context; `keystore.rs`: `android_keystore_store` on that JavaVM. Both exist
+//!   on Android, and on a desktop JVM with the `jvm` feature (the Kotlin host tests); an
+//!   Apple build carries no JNI.
 //!
 //! Every behaviour of the contract (SPEC.md) stays in the core, tested there once.
 //!
@@ -24,16 +26,20 @@
 #![deny(unreachable_pub)]
 #![warn(missing_docs)]
 
+#[cfg(any(target_os = "android", feature = "jvm"))]
 mod android;
 mod client;
 mod config;
+#[cfg(any(target_os = "android", feature = "jvm"))]
 mod keystore;
 mod listener;
 mod store;
 
+#[cfg(any(target_os = "android", feature = "jvm"))]
 pub use android::is_native_initialized;
 pub use client::SessionClient;
 pub use config::ClientConfig;
+#[cfg(any(target_os = "android", feature = "jvm"))]
 pub use keystore::android_keystore_store;
 pub use store::{encrypted_file_store, memory_store};
 

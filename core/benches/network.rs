@@ -1,9 +1,16 @@
 //! One authenticate round trip against the embedded sandbox over loopback, and a local JWT
-//! verification with cached keys (J2).
+//! check with cached keys (J2) against its floor: a bare `ring` RS256 verification of the same
+//! token (split, base64-decode the signature, verify). Target: `check_jwt` within 1.2x of the
+//! floor; the last line prints both from interleaved timed loops.
 //!
 //! Run: `cargo bench -p sessionkit --bench network`
 
+use std::time::Instant;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
+use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 use sessionkit::transport::StytchConfig;
 use sessionkit::{MemoryStore, SessionClient};
 use sessionkit_sandbox::Sandbox;
@@ -29,7 +36,8 @@ fn network(c: &mut Criterion) {
             .build()
             .unwrap();
         client
-            .update_session_blocking(&signed_in.session_token, &signed_in.session_jwt)
+            .update_session(&signed_in.session_token, &signed_in.session_jwt)
+            .await
             .unwrap();
         client.authenticate(None).await.unwrap();
         client.refresh_jwks().await.unwrap();
@@ -40,9 +48,47 @@ fn network(c: &mut Criterion) {
         "authenticate round trip (loopback sandbox, persist, announce)",
         |b| b.iter(|| runtime.block_on(client.authenticate(None)).unwrap()),
     );
+    let jwt = client.get_tokens().unwrap().session_jwt().to_owned();
+    let (n, e) = sessionkit_sandbox::jwt::public_key_components();
+    let (n, e) = (
+        URL_SAFE_NO_PAD.decode(n).unwrap(),
+        URL_SAFE_NO_PAD.decode(e).unwrap(),
+    );
+    let bare_ring = || {
+        let (signed, signature) = jwt.rsplit_once('.').unwrap();
+        let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+        RsaPublicKeyComponents { n: &n, e: &e }
+            .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
+            .is_ok()
+    };
     c.bench_function("check_jwt (RS256, cached JWKS, no I/O)", |b| {
         b.iter(|| assert!(client.check_jwt().is_valid()))
     });
+    c.bench_function(
+        "floor: bare ring RS256 verification of the same token",
+        |b| b.iter(|| assert!(bare_ring())),
+    );
+
+    const CALLS: u32 = 2_000;
+    let (mut best_check, mut best_ring) = (f64::MAX, f64::MAX);
+    for _ in 0..15 {
+        let started = Instant::now();
+        for _ in 0..CALLS {
+            assert!(std::hint::black_box(client.check_jwt()).is_valid());
+        }
+        best_check = best_check.min(started.elapsed().as_nanos() as f64 / f64::from(CALLS));
+        let started = Instant::now();
+        for _ in 0..CALLS {
+            assert!(std::hint::black_box(bare_ring()));
+        }
+        best_ring = best_ring.min(started.elapsed().as_nanos() as f64 / f64::from(CALLS));
+    }
+    println!(
+        "check_jwt: {:.1} us, floor (bare ring RS256): {:.1} us, ratio: {:.2}",
+        best_check / 1000.0,
+        best_ring / 1000.0,
+        best_check / best_ring
+    );
     drop(client);
     drop(sandbox);
 }

@@ -23,7 +23,14 @@ impl SessionClient {
     /// Answers [`JwtCheck::Valid`], [`JwtCheck::TryRefresh`] (expired, unverifiable, no
     /// keys yet) or [`JwtCheck::Unauthorised`] (no tokens).
     pub fn check_jwt(&self) -> JwtCheck {
-        self.engine().verifier.check(self.get_tokens().as_ref())
+        let engine = self.engine();
+        let snapshot = engine.state.load();
+        // R3: no tokens once the known session has expired; borrowed, not copied.
+        let tokens = snapshot
+            .tokens
+            .as_ref()
+            .filter(|_| !snapshot.session_expired(engine.clock.now_millis()));
+        engine.verifier.check(tokens)
     }
 
     /// Fetches the project's JWKS from the server and caches it for

@@ -12,7 +12,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::DecodingKey;
+use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 use serde::Deserialize;
 
 use super::JwtError;
@@ -23,19 +23,39 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// At most this many usable keys are kept; any further ones are ignored.
 const MAX_KEYS: usize = 64;
 
-/// The accepted RSA modulus sizes, in bits. Below 2048 is too weak to trust; above 4096
-/// the RSA backend refuses the key anyway.
+/// The accepted RSA modulus sizes, in bits. Below 2048 is too weak to trust; 4096 is the
+/// largest any JWKS publishes for session keys, and bounds the work per check.
 const MODULUS_BITS: std::ops::RangeInclusive<usize> = 2048..=4096;
+
+/// An RSA public key for RS256 (RSASSA-PKCS1-v1_5 with SHA-256), as its big-endian
+/// modulus and exponent.
+#[derive(Clone)]
+pub(crate) struct RsaKey {
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl RsaKey {
+    /// Checks `signature` over `message` with `ring`.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
+        RsaPublicKeyComponents {
+            n: &self.n,
+            e: &self.e,
+        }
+        .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+        .map_err(drop)
+    }
+}
 
 /// RSA verification keys by `kid`, as cached by the verifier.
 #[derive(Clone, Default)]
 pub(crate) struct KeySet {
-    keys: HashMap<String, DecodingKey>,
+    keys: HashMap<String, RsaKey>,
 }
 
 impl KeySet {
     /// The key published under `kid`.
-    pub(crate) fn get(&self, kid: &str) -> Option<&DecodingKey> {
+    pub(crate) fn get(&self, kid: &str) -> Option<&RsaKey> {
         self.keys.get(kid)
     }
 
@@ -109,7 +129,7 @@ struct Jwk {
 }
 
 /// The `kid` and verification key of `candidate`, when it is an RSA key for RS256 signatures.
-fn usable_key(candidate: serde_json::Value) -> Option<(String, DecodingKey)> {
+fn usable_key(candidate: serde_json::Value) -> Option<(String, RsaKey)> {
     let jwk: Jwk = serde_json::from_value(candidate).ok()?;
     if jwk.kty != "RSA" {
         return None;
@@ -134,7 +154,7 @@ fn usable_key(candidate: serde_json::Value) -> Option<(String, DecodingKey)> {
     if !MODULUS_BITS.contains(&modulus_bits) || !is_plausible_exponent(&e) {
         return None;
     }
-    Some((kid, DecodingKey::from_rsa_raw_components(&n, &e)))
+    Some((kid, RsaKey { n, e }))
 }
 
 /// A JWK big-endian integer (base64url, padding tolerated) without leading zero bytes;

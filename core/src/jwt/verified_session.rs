@@ -41,8 +41,18 @@ pub struct VerifiedSession {
     pub last_accessed_at: DateTime<Utc>,
     /// When the session expires (the session claim's `expires_at`, else the JWT's `exp`).
     pub expires_at: DateTime<Utc>,
-    /// Every claim of the JWT, as verified.
-    pub claims: JsonObject,
+    /// The `iss` claim.
+    pub issuer: Option<String>,
+    /// The `aud` claim, as a list whether the token carries one string or an array.
+    pub audience: Vec<String>,
+    /// The `exp` claim: when the JWT itself stops being valid (before leeway).
+    pub jwt_expires_at: DateTime<Utc>,
+    /// The `iat` claim: when the server minted the JWT.
+    pub issued_at: Option<DateTime<Utc>>,
+    /// The `nbf` claim: when the JWT starts being valid (before leeway).
+    pub not_before: Option<DateTime<Utc>>,
+    /// Every claim, as verified: the JWT's payload, JSON text.
+    pub claims_json: String,
 }
 
 /// The session claim's members.
@@ -63,18 +73,28 @@ struct SessionClaim {
 }
 
 impl VerifiedSession {
-    /// Reads the typed view from `claims`, which were verified: `None` when they are not a
-    /// Stytch session JWT's (no session claim, no `sub`).
-    pub(crate) fn from_claims(claims: JsonObject) -> Option<Self> {
+    /// Reads the typed view from `claims`, which were verified, and `payload`, their text:
+    /// `None` when they are not a Stytch session JWT's (no session claim, no `sub`, no
+    /// `exp`).
+    pub(crate) fn from_claims(claims: &JsonObject, payload: &[u8]) -> Option<Self> {
         let user_id = claims.get("sub")?.as_str()?.to_owned();
-        let session: SessionClaim =
-            serde_json::from_value(claims.get(SESSION_CLAIM)?.clone()).ok()?;
-        let expires_at = session.expires_at.or_else(|| date_claim(&claims, "exp"))?;
+        // Read from the claim in place: no copy of it.
+        let session = SessionClaim::deserialize(claims.get(SESSION_CLAIM)?).ok()?;
+        let jwt_expires_at = date_claim(claims, "exp")?;
         let custom_claims = claims
             .iter()
             .filter(|(name, _)| !REGISTERED.contains(&name.as_str()) && *name != SESSION_CLAIM)
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
+        let audience = match claims.get("aud") {
+            Some(Value::String(aud)) => vec![aud.clone()],
+            Some(Value::Array(auds)) => auds
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        };
         Some(Self {
             session_id: session.id,
             user_id,
@@ -84,38 +104,19 @@ impl VerifiedSession {
             attributes: session.attributes,
             started_at: session.started_at,
             last_accessed_at: session.last_accessed_at.unwrap_or(session.started_at),
-            expires_at,
-            claims,
+            expires_at: session.expires_at.unwrap_or(jwt_expires_at),
+            issuer: claims.get("iss").and_then(Value::as_str).map(str::to_owned),
+            audience,
+            jwt_expires_at,
+            issued_at: date_claim(claims, "iat"),
+            not_before: date_claim(claims, "nbf"),
+            claims_json: String::from_utf8_lossy(payload).into_owned(),
         })
     }
 
-    /// The `iss` claim.
-    pub fn issuer(&self) -> Option<&str> {
-        self.claims.get("iss")?.as_str()
-    }
-
-    /// The `aud` claim, as a list whether the token carries one string or an array.
-    pub fn audience(&self) -> Vec<&str> {
-        match self.claims.get("aud") {
-            Some(Value::String(aud)) => vec![aud.as_str()],
-            Some(Value::Array(auds)) => auds.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The `exp` claim: when the JWT stops being valid (before leeway).
-    pub fn jwt_expires_at(&self) -> Option<DateTime<Utc>> {
-        date_claim(&self.claims, "exp")
-    }
-
-    /// The `iat` claim: when the JWT was minted.
-    pub fn issued_at(&self) -> Option<DateTime<Utc>> {
-        date_claim(&self.claims, "iat")
-    }
-
-    /// The `nbf` claim: when the JWT starts being valid (before leeway).
-    pub fn not_before(&self) -> Option<DateTime<Utc>> {
-        date_claim(&self.claims, "nbf")
+    /// Every claim, as verified, parsed.
+    pub fn claims(&self) -> JsonObject {
+        serde_json::from_str(&self.claims_json).unwrap_or_default()
     }
 }
 

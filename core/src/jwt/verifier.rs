@@ -8,20 +8,22 @@
 //!
 //! The rules follow what a backend verifying Stytch session JWTs does: RS256 only (never
 //! `none`, HMAC or another algorithm the token's header asks for), a `kid` naming a cached
-//! key, `exp` and `nbf` against the engine's [`Clock`] with 60 s leeway, and optionally the
-//! issuer and audience. The token is attacker-controlled input: its size is bounded before
-//! any decoding, nothing in it can make the check panic, and no answer quotes it.
+//! key, `exp` and `nbf` against the engine's [`Clock`] (server time, R5) with 60 s leeway,
+//! and optionally the issuer and audience. The token is attacker-controlled input: its size
+//! is bounded before any decoding, the signature is checked before the payload is read,
+//! nothing in it can make the check panic, and no answer quotes it.
+//!
+//! The signature is RSASSA-PKCS1-v1_5 with SHA-256, checked by `ring` (already linked for
+//! TLS), which accepts 2048- to 8192-bit moduli; the JWKS parser keeps 2048 to 4096.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, ArcSwapOption};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -29,10 +31,14 @@ use super::JwtError;
 use super::jwks::KeySet;
 use super::verified_session::{VerifiedSession, numeric_date_millis};
 use crate::engine::Clock;
-use crate::model::SessionTokens;
+use crate::model::{JsonObject, SessionTokens};
 
 /// Session JWTs longer than this are refused before any decoding.
 const MAX_JWT_BYTES: usize = 16 * 1024;
+
+/// A signature of a 4096-bit key is 512 bytes, 683 in base64url; anything longer is refused
+/// before decoding.
+const MAX_SIGNATURE_BASE64: usize = 688;
 
 /// The default tolerance for clock skew on `exp` and `nbf`.
 const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
@@ -110,7 +116,12 @@ impl JwtCheck {
 pub struct JwtVerifier {
     clock: Arc<dyn Clock>,
     keys: ArcSwap<KeySet>,
-    validation: Validation,
+    /// The last payload read, and what it said: a JWT is checked many times between
+    /// refreshes, and its JSON need not be read again each time. The signature is checked
+    /// on every call, whatever this holds.
+    last_read: ArcSwapOption<ReadPayload>,
+    issuer: Option<String>,
+    audience: Option<String>,
     leeway_millis: i128,
 }
 
@@ -126,18 +137,12 @@ impl JwtVerifier {
     /// A verifier with no keys yet, checking signature, algorithm, `kid`, `exp` and `nbf`
     /// but neither issuer nor audience.
     pub fn new(clock: Arc<dyn Clock>) -> Self {
-        let mut validation = Validation::new(Algorithm::RS256);
-        // Times are checked against the injected clock, not jsonwebtoken's system clock.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.leeway = 0;
-        // jsonwebtoken rejects any `aud` when none is expected; Stytch tokens carry one.
-        validation.validate_aud = false;
-        validation.set_required_spec_claims(&["exp"]);
         Self {
             clock,
             keys: ArcSwap::from_pointee(KeySet::default()),
-            validation,
+            last_read: ArcSwapOption::empty(),
+            issuer: None,
+            audience: None,
             leeway_millis: DEFAULT_LEEWAY.as_millis() as i128,
         }
     }
@@ -152,16 +157,13 @@ impl JwtVerifier {
 
     /// Also requires the `iss` claim to be `issuer`.
     pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.validation.set_issuer(&[issuer.into()]);
-        self.validation.required_spec_claims.insert("iss".into());
+        self.issuer = Some(issuer.into());
         self
     }
 
     /// Also requires the `aud` claim to be, or to list, `audience`.
     pub fn with_audience(mut self, audience: impl Into<String>) -> Self {
-        self.validation.set_audience(&[audience.into()]);
-        self.validation.validate_aud = true;
-        self.validation.required_spec_claims.insert("aud".into());
+        self.audience = Some(audience.into());
         self
     }
 
@@ -203,8 +205,8 @@ impl JwtVerifier {
         }
     }
 
-    /// The claims of `jwt` when it verifies now, or why not. Reasons are fixed strings, so
-    /// they cannot quote the token.
+    /// The session `jwt` describes when it verifies now, or why not. Reasons are fixed
+    /// strings, so they cannot quote the token.
     fn verify(&self, jwt: &str) -> Result<VerifiedSession, &'static str> {
         if jwt.is_empty() {
             return Err("no session JWT");
@@ -216,7 +218,12 @@ impl JwtVerifier {
         if keys.is_empty() {
             return Err(Self::REASON_NO_KEYS);
         }
-        let header = read_header(jwt)?;
+        let Some([header, payload, signature]) = super::claims::segments(jwt) else {
+            return Err("the JWT is not three dot-separated segments");
+        };
+        // The signed input: the header and payload segments as sent, with the dot between.
+        let signed = &jwt.as_bytes()[..header.len() + 1 + payload.len()];
+        let header = read_header(header)?;
         if header.alg.as_deref() != Some("RS256") {
             return Err("the JWT's algorithm is not accepted (RS256 only)");
         }
@@ -225,36 +232,103 @@ impl JwtVerifier {
         }
         let kid = header.kid.ok_or("the JWT's header has no kid")?;
         let key = keys.get(&kid).ok_or(Self::REASON_UNKNOWN_KID)?;
-        let data = jsonwebtoken::decode::<Value>(jwt, key, &self.validation)
-            .map_err(|error| rejection(error.kind()))?;
-        let claims = data.claims;
-        self.check_times(&claims)?;
-        let Value::Object(claims) = claims else {
-            return Err("the JWT's payload is not a JSON object");
-        };
-        VerifiedSession::from_claims(claims).ok_or("the JWT is not a Stytch session JWT")
+        if signature.len() > MAX_SIGNATURE_BASE64 {
+            return Err("the JWT's signature is too long");
+        }
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| "the JWT's signature is not base64url")?;
+        key.verify(signed, &signature)
+            .map_err(|_| "the JWT's signature does not verify")?;
+        // Only now, signed by the project, is the payload read (or recalled).
+        let read = self.read_payload(payload)?;
+        self.check_times(read.exp_millis, read.nbf_millis)?;
+        Ok(read.session.clone())
     }
 
-    /// `exp` and `nbf` against the engine's clock, with leeway.
-    fn check_times(&self, claims: &Value) -> Result<(), &'static str> {
-        let now = i128::from(self.clock.unix_millis());
-        let exp = claims
+    /// The payload's typed view and times, read once per distinct payload. Issuer and
+    /// audience depend on the payload alone, so they are checked here, once.
+    fn read_payload(&self, segment: &str) -> Result<Arc<ReadPayload>, &'static str> {
+        if let Some(read) = self.last_read.load_full()
+            && *read.segment == *segment
+        {
+            return Ok(read);
+        }
+        let payload = URL_SAFE_NO_PAD
+            .decode(segment)
+            .map_err(|_| "the JWT is not base64url")?;
+        if !crate::model::starts_as_object(&payload) {
+            return Err("the JWT's payload is not a JSON object");
+        }
+        let claims: JsonObject = serde_json::from_slice(&payload)
+            .map_err(|_| "the JWT's payload is not a JSON object")?;
+        self.check_issuer_and_audience(&claims)?;
+        let exp_millis = claims
             .get("exp")
             .and_then(numeric_date_millis)
             .ok_or("the JWT's exp is missing or invalid")?;
-        // RFC 7519 4.1.4: valid only while now is before exp.
-        if now >= exp.saturating_add(self.leeway_millis) {
-            return Err("the JWT has expired");
+        let nbf_millis = match claims.get("nbf") {
+            None => None,
+            Some(nbf) => Some(numeric_date_millis(nbf).ok_or("the JWT's nbf is invalid")?),
+        };
+        let session = VerifiedSession::from_claims(&claims, &payload)
+            .ok_or("the JWT is not a Stytch session JWT")?;
+        let read = Arc::new(ReadPayload {
+            segment: segment.into(),
+            session,
+            exp_millis,
+            nbf_millis,
+        });
+        self.last_read.store(Some(Arc::clone(&read)));
+        Ok(read)
+    }
+
+    /// `iss` and `aud`, when the verifier was given them.
+    fn check_issuer_and_audience(&self, claims: &JsonObject) -> Result<(), &'static str> {
+        if let Some(issuer) = &self.issuer {
+            match claims.get("iss") {
+                None => return Err("the JWT has no issuer"),
+                Some(Value::String(iss)) if iss == issuer => {}
+                Some(_) => return Err("the JWT's issuer is not the expected one"),
+            }
         }
-        if let Some(nbf) = claims.get("nbf") {
-            let nbf = numeric_date_millis(nbf).ok_or("the JWT's nbf is invalid")?;
-            // RFC 7519 4.1.5: valid from nbf on.
-            if now < nbf.saturating_sub(self.leeway_millis) {
-                return Err("the JWT is not valid yet (nbf)");
+        if let Some(audience) = &self.audience {
+            let listed = match claims.get("aud") {
+                None => return Err("the JWT has no audience"),
+                Some(Value::String(aud)) => aud == audience,
+                Some(Value::Array(auds)) => auds.iter().any(|aud| aud.as_str() == Some(audience)),
+                Some(_) => false,
+            };
+            if !listed {
+                return Err("the JWT's audience is not the expected one");
             }
         }
         Ok(())
     }
+
+    /// `exp` and `nbf` against the engine's clock, with leeway.
+    fn check_times(&self, exp: i128, nbf: Option<i128>) -> Result<(), &'static str> {
+        let now = i128::from(self.clock.unix_millis());
+        // RFC 7519 4.1.4: valid only while now is before exp.
+        if now >= exp.saturating_add(self.leeway_millis) {
+            return Err("the JWT has expired");
+        }
+        // RFC 7519 4.1.5: valid from nbf on.
+        if let Some(nbf) = nbf
+            && now < nbf.saturating_sub(self.leeway_millis)
+        {
+            return Err("the JWT is not valid yet (nbf)");
+        }
+        Ok(())
+    }
+}
+
+/// A payload read: its segment, its typed view, and its times in milliseconds.
+struct ReadPayload {
+    segment: Box<str>,
+    session: VerifiedSession,
+    exp_millis: i128,
+    nbf_millis: Option<i128>,
 }
 
 impl fmt::Debug for JwtVerifier {
@@ -262,8 +336,8 @@ impl fmt::Debug for JwtVerifier {
         f.debug_struct("JwtVerifier")
             .field("clock", &self.clock)
             .field("keys", &self.keys.load().kids())
-            .field("issuer", &self.validation.iss)
-            .field("audience", &self.validation.aud)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
             .field("leeway_millis", &self.leeway_millis)
             .finish()
     }
@@ -277,37 +351,13 @@ struct Header {
     crit: Option<Value>,
 }
 
-/// The header of `jwt`, which must be three dot-separated segments.
-fn read_header(jwt: &str) -> Result<Header, &'static str> {
-    let Some([header, _payload, _signature]) = super::claims::segments(jwt) else {
-        return Err("the JWT is not three dot-separated segments");
-    };
+/// The JWT's header segment, decoded.
+fn read_header(segment: &str) -> Result<Header, &'static str> {
     let bytes = URL_SAFE_NO_PAD
-        .decode(header)
+        .decode(segment)
         .map_err(|_| "the JWT's header is not base64url")?;
-    serde_json::from_slice(&bytes).map_err(|_| "the JWT's header is not a JSON object")
-}
-
-/// Why jsonwebtoken refused a token, without its error's text (which may quote the token).
-fn rejection(kind: &ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidSignature => "the JWT's signature does not verify",
-        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => {
-            "the JWT's algorithm is not accepted (RS256 only)"
-        }
-        ErrorKind::InvalidIssuer => "the JWT's issuer is not the expected one",
-        ErrorKind::InvalidAudience => "the JWT's audience is not the expected one",
-        ErrorKind::MissingRequiredClaim(claim) => match claim.as_str() {
-            "exp" => "the JWT's exp is missing or invalid",
-            "iss" => "the JWT has no issuer",
-            "aud" => "the JWT has no audience",
-            _ => "the JWT lacks a required claim",
-        },
-        ErrorKind::InvalidRsaKey(_) | ErrorKind::InvalidKeyFormat => {
-            "the cached key cannot verify RS256 signatures"
-        }
-        ErrorKind::Base64(_) | ErrorKind::Utf8(_) => "the JWT is not base64url",
-        ErrorKind::Json(_) => "the JWT's payload is not a JSON object",
-        _ => "the JWT could not be verified",
+    if !crate::model::starts_as_object(&bytes) {
+        return Err("the JWT's header is not a JSON object");
     }
+    serde_json::from_slice(&bytes).map_err(|_| "the JWT's header is not a JSON object")
 }

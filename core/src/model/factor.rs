@@ -245,29 +245,33 @@ impl FactorDetail {
     /// Parses a sub-object by its key. One whose shape does not match what its key promises
     /// is kept as [`FactorDetail::Unknown`] rather than failing the whole session.
     fn from_wire(key: String, value: Value) -> Self {
-        Self::typed(&key, value.clone()).unwrap_or(Self::Unknown { key, value })
+        Self::typed(&key, &value).unwrap_or(Self::Unknown { key, value })
     }
 
-    fn typed(key: &str, value: Value) -> Result<Self, serde_json::Error> {
-        Ok(match key {
-            "email_factor" => Self::Email(serde_json::from_value(value)?),
-            "phone_number_factor" => Self::PhoneNumber(serde_json::from_value(value)?),
-            "webauthn_factor" => Self::WebAuthn(serde_json::from_value(value)?),
-            "authenticator_app_factor" => Self::AuthenticatorApp(serde_json::from_value(value)?),
-            "recovery_code_factor" => Self::RecoveryCode(serde_json::from_value(value)?),
-            "crypto_wallet_factor" => Self::CryptoWallet(serde_json::from_value(value)?),
-            "biometric_factor" => Self::Biometric(serde_json::from_value(value)?),
-            _ => match key.strip_suffix("_oauth_factor") {
-                Some(provider) if !provider.is_empty() => Self::OAuth {
-                    provider: provider.to_owned(),
-                    factor: serde_json::from_value(value)?,
+    /// The typed sub-object `key` promises, read from `value` in place, or `None` when the
+    /// key is unknown or the shape does not match.
+    fn typed(key: &str, value: &Value) -> Option<Self> {
+        let read = |value: &Value| -> Option<Self> {
+            Some(match key {
+                "email_factor" => Self::Email(Deserialize::deserialize(value).ok()?),
+                "phone_number_factor" => Self::PhoneNumber(Deserialize::deserialize(value).ok()?),
+                "webauthn_factor" => Self::WebAuthn(Deserialize::deserialize(value).ok()?),
+                "authenticator_app_factor" => {
+                    Self::AuthenticatorApp(Deserialize::deserialize(value).ok()?)
+                }
+                "recovery_code_factor" => Self::RecoveryCode(Deserialize::deserialize(value).ok()?),
+                "crypto_wallet_factor" => Self::CryptoWallet(Deserialize::deserialize(value).ok()?),
+                "biometric_factor" => Self::Biometric(Deserialize::deserialize(value).ok()?),
+                _ => match key.strip_suffix("_oauth_factor") {
+                    Some(provider) if !provider.is_empty() => Self::OAuth {
+                        provider: provider.to_owned(),
+                        factor: Deserialize::deserialize(value).ok()?,
+                    },
+                    _ => return None,
                 },
-                _ => Self::Unknown {
-                    key: key.to_owned(),
-                    value,
-                },
-            },
-        })
+            })
+        };
+        read(value)
     }
 
     fn to_wire(&self) -> Result<Value, serde_json::Error> {

@@ -109,16 +109,16 @@ fn j2_valid_token_is_valid_with_its_claims() {
     assert_eq!(session.user_id, "user-test-1");
     assert_eq!(session.session_id, "session-test-1");
     assert_eq!(
-        session.issuer(),
+        session.issuer.as_deref(),
         Some(format!("stytch.com/{PROJECT}").as_str())
     );
-    assert_eq!(session.audience(), vec![PROJECT]);
-    assert_eq!(session.jwt_expires_at().unwrap().timestamp(), NOW + 300);
-    assert_eq!(session.issued_at().unwrap().timestamp(), NOW);
-    assert_eq!(session.not_before().unwrap().timestamp(), NOW);
+    assert_eq!(session.audience, vec![PROJECT]);
+    assert_eq!(session.jwt_expires_at.timestamp(), NOW + 300);
+    assert_eq!(session.issued_at.unwrap().timestamp(), NOW);
+    assert_eq!(session.not_before.unwrap().timestamp(), NOW);
     assert_eq!(session.expires_at.to_rfc3339(), "2026-01-01T01:00:00+00:00");
     assert_eq!(
-        serde_json::Value::Object(session.claims.clone()),
+        serde_json::Value::Object(session.claims()),
         claims_expiring(NOW + 300)
     );
 }
