@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test this machine can run: formatting, lints, unit, integration, property and doc tests,
-# and the Kotlin layer on the JVM (host tests and the getSync benchmark).
+# the printed suites, conformance with Stytch's own SDK, the library's size, the Kotlin layer on
+# the JVM and the Swift layer (host tests and the getSync benchmarks).
 #
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
@@ -50,27 +51,27 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
+step "cargo clippy --all-targets -- -D warnings (every feature set that ships or is tested)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo clippy --locked -p sessionkit-ffi --all-targets --features cli -- -D warnings
-
-step "cargo clippy with the Android Keystore store (feature android-keystore)"
-cargo clippy --locked -p sessionkit --features android-keystore --all-targets -- -D warnings
+cargo clippy --locked -p sessionkit-ffi --all-targets --features cli,jvm -- -D warnings
+cargo clippy --locked -p sessionkit --all-targets --features uniffi,android-keystore -- -D warnings
+cargo clippy --locked -p sessionkit --features model-check --lib --tests -- -D warnings
 
 step "cargo test (unit, integration, property and doc tests)"
 # The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.
-cargo test --locked --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ --skip p2_a_crash_at_any_point
+cargo test --locked --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ \
+  --skip p2_a_crash_at_any_point --skip clock_skew
 
 # Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
 # and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
 step "Android Keystore store on a desktop JVM (SPEC P4, E4, E5)"
-cargo test --locked -p sessionkit --features android-keystore --lib --test android_keystore
+cargo test --locked -p sessionkit --features android-keystore --lib --test storage android_keystore
 
 step "fuzz: hostile responses, JWTs, envelopes and session files (printed)"
 if [ "$full" = 1 ]; then
-  cargo test --locked -p sessionkit --release --test hostile_input -- --nocapture
+  cargo test --locked -p sessionkit --release --test wire fuzz_ -- --nocapture
 else
-  cargo test --locked -p sessionkit --test hostile_input -- --nocapture
+  cargo test --locked -p sessionkit --test wire fuzz_ -- --nocapture
 fi
 
 if [ "$full" = 1 ]; then
@@ -79,17 +80,32 @@ if [ "$full" = 1 ]; then
 fi
 
 step "crash simulation: a child process killed at every point of a refresh (printed)"
-cargo test --locked -p sessionkit --test storage_faults p2_a_crash_at_any_point -- --nocapture
+cargo test --locked -p sessionkit --test storage p2_a_crash_at_any_point -- --nocapture
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
-cargo test --locked -p sessionkit --test fault_matrix -- --nocapture
+cargo test --locked -p sessionkit --test under_fire fault_matrix -- --nocapture
 
 step "concurrency suite: 1,000 random tasks against the sandbox, invariants counted (printed)"
-cargo test --locked -p sessionkit --test concurrency_suite -- --nocapture
+cargo test --locked -p sessionkit --test under_fire concurrency_suite -- --nocapture
+
+step "clock skew: devices off by minutes to days, refresh and expiry on server time (R5, printed)"
+cargo test --locked -p sessionkit --test scheduler clock_skew -- --nocapture
 
 step "model check: shuttle (DFS, PCT, random) over the engine's own locks and tasks (printed)"
-cargo clippy --locked -p sessionkit --features model-check --lib --tests -- -D warnings
 cargo test --locked -p sessionkit --features model-check --lib model_check -- --nocapture
+
+step "Stytch conformance: the sandbox and SessionKit against Stytch's official Python SDK"
+bash scripts/stytch-conformance.sh
+
+step "library size: the stripped release cdylib against its budget"
+bash scripts/size-report.sh
 
 step "Kotlin: generated bindings and the SessionKit wrapper on the JVM against the sandbox; getSync benchmark"
 bash scripts/kotlin-tests.sh
+
+if command -v swift >/dev/null; then
+  step "Swift: generated bindings and the SessionKit package against the sandbox; getSync benchmark"
+  bash scripts/swift-tests.sh
+else
+  step "Swift: skipped, no swift on the PATH (scripts/swift-tests.sh runs the Swift package's tests)"
+fi

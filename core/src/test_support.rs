@@ -53,6 +53,9 @@ pub fn content_type(value: &str) -> (bool, String) {
     (wire::is_json(value), wire::media_type(Some(value)))
 }
 
+/// The newest envelope format: what `encode` writes; every format from 1 up to it is read.
+pub const ENVELOPE_FORMAT: u32 = crate::envelope::CURRENT_FORMAT;
+
 /// A stored envelope, decoded as the engine decodes it at start-up.
 pub fn decode_envelope(bytes: &[u8]) -> Result<DecodedEnvelope, EnvelopeRejected> {
     Envelope::decode(bytes)

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(data, SEALED, "bytes other than the sealed seed opened");
             assert_eq!(&opened[..], PLAINTEXT);
         }
-        Err(StoreError::Corrupted(detail)) => {
+        Err(StoreError::Corrupted { detail }) => {
             assert_ne!(data, SEALED, "the intact sealed seed was refused: {detail}");
             assert_quotes_no_token("a store error", &detail, data);
         }

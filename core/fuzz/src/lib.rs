@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
-use sessionkit::ManualClock;
+use sessionkit::testing::ManualClock;
 use sessionkit::jwt::JwtVerifier;
 
 /// The shortest run that counts as a quoted token: the leak check of the proptest harness

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tokio::runtime::Handle;
 
 use super::client::SessionClient;
-use super::clock::{Clock, SystemClock};
+use super::clock::Clock;
 use super::commit::SessionState;
 use super::concurrency::Signal;
 use super::flight::Flights;
@@ -22,7 +22,8 @@ use crate::transport::{StytchConfig, StytchTransport, Transport, TransportError}
 #[must_use]
 pub struct SessionClientBuilder {
     store: Option<Arc<dyn SessionStore>>,
-    clock: Arc<dyn Clock>,
+    /// `None`: the system clock.
+    clock: Option<Arc<dyn Clock>>,
     transport: Option<Result<Arc<dyn Transport>, TransportError>>,
     project_id: Option<String>,
     runtime: Option<Handle>,
@@ -34,7 +35,7 @@ impl SessionClient {
     pub fn builder() -> SessionClientBuilder {
         SessionClientBuilder {
             store: None,
-            clock: Arc::new(SystemClock),
+            clock: None,
             transport: None,
             project_id: None,
             runtime: None,
@@ -111,7 +112,7 @@ impl SessionClientBuilder {
 
     /// Like [`clock`](Self::clock), for a clock the caller keeps a handle to.
     pub fn shared_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        self.clock = Some(clock);
         self
     }
 
@@ -134,7 +135,7 @@ impl SessionClientBuilder {
                 Error::Internal(format!("could not start the engine's runtime: {e}"))
             })?,
         };
-        let clock = Arc::new(ServerClock::new(self.clock));
+        let clock = Arc::new(ServerClock::with_device(self.clock));
         let verifier_clock = Arc::clone(&clock) as Arc<dyn Clock>;
         let verifier = match &self.project_id {
             Some(project_id) => JwtVerifier::for_project(verifier_clock, project_id),

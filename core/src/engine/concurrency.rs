@@ -132,7 +132,13 @@ mod imp {
 
     /// A uniform random number in `[0, 1)`: the backoff's jitter.
     pub(crate) fn random_unit() -> f64 {
-        rand::random::<f64>()
+        use ring::rand::{SecureRandom, SystemRandom};
+        let mut bytes = [0u8; 8];
+        // The OS generator does not fail once booted; if it ever did, no jitter is harmless.
+        if SystemRandom::new().fill(&mut bytes).is_err() {
+            return 0.5;
+        }
+        (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 

@@ -18,14 +18,16 @@ use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use super::clock::Clock;
+use super::clock::{Clock, SystemClock};
 use super::concurrency::{AtomicBool, AtomicI64};
 
 /// The device clock plus the learnt offset. A [`Clock`] itself, so the JWT verifier judges
 /// `exp` and `nbf` on server time too (J2).
 #[derive(Debug)]
 pub(crate) struct ServerClock {
-    device: Arc<dyn Clock>,
+    /// `None` for the system clock, read without a virtual call: `get_sync` reads this clock
+    /// on every call, and the indirect call costs about as much as the coarse read itself.
+    device: Option<Arc<dyn Clock>>,
     offset_millis: AtomicI64,
     known: AtomicBool,
 }
@@ -38,7 +40,13 @@ pub(crate) struct RoundTrip {
 }
 
 impl ServerClock {
+    #[cfg(test)]
     pub(crate) fn new(device: Arc<dyn Clock>) -> Self {
+        Self::with_device(Some(device))
+    }
+
+    /// On the system clock, or on `device` when the app or a test supplies one.
+    pub(crate) fn with_device(device: Option<Arc<dyn Clock>>) -> Self {
         Self {
             device,
             offset_millis: AtomicI64::new(0),
@@ -49,8 +57,7 @@ impl ServerClock {
     /// Server time now, in Unix milliseconds.
     #[inline]
     pub(crate) fn now_millis(&self) -> i64 {
-        self.device
-            .unix_millis()
+        self.device_millis()
             .saturating_add(self.offset_millis.load(Ordering::Relaxed))
     }
 
@@ -60,8 +67,12 @@ impl ServerClock {
     }
 
     /// The device clock now, in Unix milliseconds (to time a request).
+    #[inline]
     pub(crate) fn device_millis(&self) -> i64 {
-        self.device.unix_millis()
+        match &self.device {
+            None => SystemClock.unix_millis(),
+            Some(device) => device.unix_millis(),
+        }
     }
 
     /// The offset (server minus device), once a server answer has taught one.

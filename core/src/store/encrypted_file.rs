@@ -4,11 +4,15 @@
 //! authenticated as associated data, every write draws a fresh random nonce, and the file is
 //! replaced whole by [`atomic_file`](super::atomic_file), so a crash leaves the old file or
 //! the new one, never a torn one.
+//!
+//! The cipher is `ring`'s AES-256-GCM (already linked for TLS; hardware AES where the CPU
+//! has it). The format is plain AES-GCM, so files written with the RustCrypto `aes-gcm`
+//! crate by earlier versions open unchanged (`p1_files_of_the_earlier_cipher_still_open`).
 
 use std::path::{Path, PathBuf};
 
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
+use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
 use super::{SessionStore, StoreError, atomic_file};
@@ -25,9 +29,26 @@ pub struct FileStoreKey(Zeroizing<[u8; 32]>);
 
 impl FileStoreKey {
     /// A fresh random key from the operating system's generator.
+    ///
+    /// # Panics
+    /// If the operating system's generator fails, which no supported platform does once
+    /// booted; [`try_generate`](Self::try_generate) returns that failure instead.
     pub fn generate() -> Self {
-        let key = Aes256Gcm::generate_key(OsRng);
-        Self(Zeroizing::new(key.into()))
+        Self::try_generate().expect("the operating system's random generator failed")
+    }
+
+    /// A fresh random key from the operating system's generator.
+    ///
+    /// # Errors
+    /// [`StoreError::Failed`] if the generator fails.
+    pub fn try_generate() -> Result<Self, StoreError> {
+        let mut key = Zeroizing::new([0u8; 32]);
+        SystemRandom::new()
+            .fill(key.as_mut())
+            .map_err(|_| StoreError::Failed {
+                detail: "the operating system's random generator failed".into(),
+            })?;
+        Ok(Self(key))
     }
 
     /// Wraps key material the app keeps elsewhere (for example in a platform key store).
@@ -67,13 +88,16 @@ impl std::fmt::Debug for FileStoreKey {
 /// ```
 pub struct EncryptedFileStore {
     path: PathBuf,
-    cipher: Aes256Gcm,
+    cipher: LessSafeKey,
 }
 
 impl EncryptedFileStore {
     /// A store writing to `path`; its directory is created on the first save.
     pub fn new(path: impl Into<PathBuf>, key: FileStoreKey) -> Self {
-        let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.0));
+        // A 32-byte key is exactly what AES-256 takes: this cannot fail.
+        let cipher = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, key.0.as_ref()).expect("AES-256 takes a 32-byte key"),
+        );
         Self {
             path: path.into(),
             cipher,
@@ -87,24 +111,27 @@ impl EncryptedFileStore {
 
     /// Encrypts `plaintext` into the file format, with a fresh nonce.
     pub fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let failed = |what: &str| StoreError::Failed {
+            detail: format!("{what} failed"),
+        };
+        let mut nonce = [0u8; NONCE_LEN];
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| failed("drawing a nonce"))?;
         let header = header();
-        let ciphertext = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext,
-                    aad: &header,
-                },
-            )
-            .map_err(|_| StoreError::Failed {
-                detail: "encryption failed".into(),
-            })?;
-        let mut sealed = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ciphertext.len());
+        let mut sealed = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plaintext.len() + TAG_LEN);
         sealed.extend_from_slice(&header);
         sealed.extend_from_slice(&nonce);
-        sealed.extend_from_slice(&ciphertext);
+        sealed.extend_from_slice(plaintext);
+        let tag = self
+            .cipher
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(&header),
+                &mut sealed[HEADER_LEN + NONCE_LEN..],
+            )
+            .map_err(|_| failed("encryption"))?;
+        sealed.extend_from_slice(tag.as_ref());
         Ok(sealed)
     }
 
@@ -128,18 +155,20 @@ impl EncryptedFileStore {
         if ciphertext.len() < TAG_LEN {
             return corrupted("session file truncated");
         }
-        self.cipher
-            .decrypt(
-                &Nonce::from(*nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: header,
-                },
+        let mut buffer = Zeroizing::new(ciphertext.to_vec());
+        let plaintext_len = self
+            .cipher
+            .open_in_place(
+                Nonce::assume_unique_for_key(*nonce),
+                Aad::from(header),
+                buffer.as_mut_slice(),
             )
-            .map(Zeroizing::new)
             .map_err(|_| StoreError::Corrupted {
                 detail: "session file failed authentication: wrong key or altered content".into(),
-            })
+            })?
+            .len();
+        buffer.truncate(plaintext_len);
+        Ok(buffer)
     }
 }
 

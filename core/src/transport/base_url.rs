@@ -15,7 +15,7 @@
 //! is refused instead of silently going to live: it is almost always a pasted secret or a
 //! project id.
 
-use reqwest::Url;
+use http::Uri;
 
 /// Stytch's test environment.
 pub(crate) const TEST_BASE_URL: &str = "https://test.stytch.com";
@@ -26,10 +26,10 @@ const TEST_TOKEN_PREFIX: &str = "public-token-test-";
 const LIVE_TOKEN_PREFIX: &str = "public-token-live-";
 
 /// A checked base URL: `http` or `https`, a host, no credentials, query or fragment, and a
-/// path without trailing slashes.
+/// path without trailing slashes. Scheme and host are lower-cased. An internationalised
+/// host is written in its ASCII (punycode) form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct BaseUrl {
-    url: Url,
     text: String,
 }
 
@@ -51,27 +51,38 @@ impl BaseUrl {
 
     /// An explicit base URL, such as `http://127.0.0.1:8080/` or `https://auth.example.com/stytch`.
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
-        let mut url = Url::parse(text.trim())
-            .map_err(|error| format!("the base URL is not a valid URL: {error}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "the base URL must be http or https, not `{}`",
-                url.scheme()
-            ));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err("the base URL has no host".into());
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err("the base URL must not carry credentials".into());
-        }
-        if url.query().is_some() || url.fragment().is_some() {
+        let text = text.trim();
+        // `http::Uri` drops a fragment silently: refuse it before parsing.
+        if text.contains('#') {
             return Err("the base URL must not have a query or a fragment".into());
         }
-        let path = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&path);
-        let text = url.as_str().trim_end_matches('/').to_owned();
-        Ok(Self { url, text })
+        let uri: Uri = text
+            .parse()
+            .map_err(|error| format!("the base URL is not a valid URL: {error}"))?;
+        let scheme = match uri.scheme_str().map(str::to_ascii_lowercase) {
+            Some(scheme) if scheme == "http" || scheme == "https" => scheme,
+            Some(other) => {
+                return Err(format!("the base URL must be http or https, not `{other}`"));
+            }
+            None => return Err("the base URL is not a valid URL: it has no scheme".into()),
+        };
+        let Some(authority) = uri.authority() else {
+            return Err("the base URL has no host".into());
+        };
+        if authority.as_str().contains('@') {
+            return Err("the base URL must not carry credentials".into());
+        }
+        if authority.host().is_empty() {
+            return Err("the base URL has no host".into());
+        }
+        if uri.query().is_some() {
+            return Err("the base URL must not have a query or a fragment".into());
+        }
+        let authority = authority.as_str().to_ascii_lowercase();
+        let path = uri.path().trim_end_matches('/');
+        Ok(Self {
+            text: format!("{scheme}://{authority}{path}"),
+        })
     }
 
     /// The base URL without a trailing slash.
@@ -80,13 +91,27 @@ impl BaseUrl {
     }
 
     /// The base URL followed by `segments`, each percent-encoded as one path segment.
-    pub(crate) fn join(&self, segments: &[&str]) -> Url {
-        let mut url = self.url.clone();
-        url.path_segments_mut()
-            .expect("http(s) URLs always have a path")
-            .pop_if_empty()
-            .extend(segments);
-        url
+    pub(crate) fn join(&self, segments: &[&str]) -> Uri {
+        let mut text = self.text.clone();
+        for segment in segments {
+            text.push('/');
+            push_path_segment(&mut text, segment);
+        }
+        // A checked base plus percent-encoded segments is always a valid URI.
+        text.parse()
+            .expect("a checked base URL joined with encoded segments")
+    }
+}
+
+/// Appends `segment` with everything but RFC 3986's unreserved characters percent-encoded,
+/// so that `/`, `?`, `#`, `%` and spaces inside it can never change where the request goes.
+fn push_path_segment(out: &mut String, segment: &str) {
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
     }
 }
 
@@ -122,7 +147,7 @@ mod tests {
             assert_eq!(url.as_str(), "http://127.0.0.1:8080");
             assert_eq!(
                 url.join(&["sdk", "v1", "sessions", "authenticate"])
-                    .as_str(),
+                    .to_string(),
                 "http://127.0.0.1:8080/sdk/v1/sessions/authenticate"
             );
         }
@@ -131,8 +156,21 @@ mod tests {
         assert_eq!(
             prefixed
                 .join(&["v1", "sessions", "jwks", "project/../x y"])
-                .as_str(),
+                .to_string(),
             "https://auth.example.com/stytch/v1/sessions/jwks/project%2F..%2Fx%20y"
+        );
+        assert_eq!(
+            BaseUrl::parse("HTTPS://Auth.Example.COM:8443/Path/")
+                .unwrap()
+                .as_str(),
+            "https://auth.example.com:8443/Path"
+        );
+        assert_eq!(
+            BaseUrl::parse("http://[::1]:8080")
+                .unwrap()
+                .join(&["a"])
+                .to_string(),
+            "http://[::1]:8080/a"
         );
     }
 
@@ -146,6 +184,9 @@ mod tests {
             "https://example.com/?q=1",
             "https://example.com/#x",
             "file:///tmp/x",
+            "https://",
+            "https://bücher.example",
+            "https://example.com?q",
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }

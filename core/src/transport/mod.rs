@@ -2,7 +2,7 @@
 //!
 //! The engine sees only the [`Transport`] trait, so tests can stand in a scripted server and
 //! apps can route requests through their own networking. [`StytchTransport`] is the real
-//! thing: Stytch's frontend-SDK endpoints over reqwest and rustls. Every failure comes back
+//! thing: Stytch's frontend-SDK endpoints over hyper and rustls. Every failure comes back
 //! as a [`TransportError`] that knows its [`ErrorClass`]: whether it ends the session (E1),
 //! is worth retrying (E2), or goes back to the caller as it is (E3).
 

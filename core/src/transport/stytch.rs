@@ -1,25 +1,43 @@
-//! The real [`Transport`]: Stytch's frontend-SDK session endpoints over reqwest (SPEC T1-T4).
+//! The real [`Transport`]: Stytch's frontend-SDK session endpoints over HTTP/1.1 (SPEC T1-T4).
 //!
 //! This file is the HTTP plumbing: it builds each request (Basic auth from the public token
-//! and the session token, JSON body), enforces the size cap while the body streams in, and
+//! and the session token, JSON body), bounds each request's time, enforces the size cap while
+//! the body streams in, and
 //! turns every way a request can fail into the [`TransportError`] whose class (E1-E3) tells
 //! the engine what to do. Reading the bodies is `wire.rs`; where requests go is
 //! `base_url.rs`; TLS is `tls.rs`.
 //!
 //! Nothing here logs, formats or returns a token: the Authorization header is built in
 //! zeroised buffers and marked sensitive, bodies live in zeroised buffers and never reach an
-//! error message, and reqwest's errors are reported by their causes, without the URL.
+//! error message, and the HTTP client's errors are reported by their causes, which hold
+//! neither URLs nor headers.
+//!
+//! The client is hyper's pooled client (`hyper-util`'s legacy `Client`, the one reqwest is
+//! built on) with `hyper-rustls` for TLS: SessionKit needs none of what reqwest adds
+//! (redirects, cookies, proxies from environment variables, URL parsing), and leaving it out
+//! saves about 200 KiB of every app's library (scripts/size-report.sh). Redirects are never
+//! followed: one would resend the session token to wherever it points.
 
+use std::error::Error as _;
 use std::fmt;
-use std::time::{Instant, SystemTime};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER,
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER,
+    USER_AGENT,
 };
-use reqwest::{Client, RequestBuilder, Response};
+use http::{Method, Request, Response, Uri};
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use zeroize::Zeroizing;
 
 use super::base_url::BaseUrl;
@@ -44,9 +62,9 @@ impl Endpoint {
     }
 }
 
-/// Stytch's frontend-SDK session endpoints over reqwest and rustls.
+/// Stytch's frontend-SDK session endpoints over hyper and rustls.
 ///
-/// Cheap to share behind an `Arc`: reqwest keeps one connection pool per transport.
+/// Cheap to share behind an `Arc`: it keeps one connection pool.
 ///
 /// ```
 /// use sessionkit::transport::{StytchConfig, StytchTransport};
@@ -56,48 +74,93 @@ impl Endpoint {
 /// # Ok::<(), sessionkit::transport::TransportError>(())
 /// ```
 pub struct StytchTransport {
-    client: Client,
+    /// Built on the first request (see [`StytchTransport::new`]).
+    client: OnceLock<HttpClient>,
+    connect_timeout: Duration,
     base: BaseUrl,
     public_token: String,
     project_id: Option<String>,
+    user_agent: HeaderValue,
+    request_timeout: Duration,
     max_response_bytes: usize,
 }
 
+/// How long an idle pooled connection is kept: SessionKit's requests are minutes apart, and
+/// servers close idle connections after about a minute anyway.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// A request about to be sent.
+type OutgoingRequest = Request<Full<Bytes>>;
+
+/// The pooled HTTP/1.1 client over rustls.
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
 impl StytchTransport {
-    /// Builds the transport: checks `config`, resolves the base URL and sets up TLS.
+    /// Builds the transport: checks `config` and resolves the base URL.
     ///
-    /// Must be called inside a tokio runtime only when requests are made; building does no
-    /// I/O except, on desktop Linux, reading the system's CA certificates.
+    /// Does no I/O. TLS is set up on the first request instead: on desktop Linux that reads
+    /// the system's CA certificates (2.4 ms here, which was 90% of a cold start; benches/storage.rs),
+    /// which an app launching with a fresh session should not wait for. Requests must be
+    /// made inside a tokio runtime.
     ///
     /// # Errors
     /// [`TransportError::Config`] for an unusable public token, base URL, timeout, size cap
-    /// or user agent, or (for an `https` base URL) a platform trust store that cannot be
-    /// loaded.
+    /// or user agent. (A platform trust store that cannot be loaded, possible only on
+    /// desktop Linux, is a `Config` error of the first `https` request.)
     pub fn new(config: StytchConfig) -> Result<Self, TransportError> {
         let base = config.validate().map_err(TransportError::Config)?;
-        let tls = tls::client_config(base.as_str().starts_with("https:"))
-            .map_err(TransportError::Config)?;
-        let client = Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(config.user_agent.as_str())
-            // A redirect would resend the session token to wherever it points.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|error| TransportError::Config(format!("HTTP client: {}", causes(&error))))?;
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| TransportError::Config("the user agent must be visible ASCII".into()))?;
         Ok(Self {
-            client,
+            client: OnceLock::new(),
+            connect_timeout: config.connect_timeout,
             base,
             public_token: config.public_token,
             project_id: config.project_id,
+            user_agent,
+            request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
         })
+    }
+
+    /// The HTTP client, built on first use. Two first requests racing may both build one;
+    /// the first stored wins and the other is dropped unused.
+    fn client(&self) -> Result<&HttpClient, TransportError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let tls = tls::client_config(self.base.as_str().starts_with("https:"))
+            .map_err(TransportError::Config)?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .build(https);
+        Ok(self.client.get_or_init(|| client))
     }
 
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.base.as_str()
+    }
+
+    /// A request with the headers every call carries.
+    fn request(&self, method: Method, uri: Uri, body: Bytes) -> OutgoingRequest {
+        let mut request = Request::new(Full::new(body));
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        request
     }
 
     /// `POST {base}/sdk/v1/sessions/{action}` with the session's Basic credentials.
@@ -106,19 +169,17 @@ impl StytchTransport {
         action: &str,
         tokens: &SessionTokens,
         body: serde_json::Value,
-    ) -> Result<RequestBuilder, TransportError> {
-        let url = self.base.join(&["sdk", "v1", "sessions", action]);
-        Ok(self
-            .client
-            .post(url)
-            .header(AUTHORIZATION, self.basic_auth(tokens)?)
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .body(body.to_string()))
+    ) -> Result<OutgoingRequest, TransportError> {
+        let uri = self.base.join(&["sdk", "v1", "sessions", action]);
+        let mut request = self.request(Method::POST, uri, Bytes::from(body.to_string()));
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.basic_auth(tokens)?);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(request)
     }
 
     /// `Basic base64(public_token:session_token)`, built in buffers wiped on drop and marked
-    /// sensitive so that HTTP/2 never indexes it and `Debug` hides it.
+    /// sensitive so that `Debug` hides it.
     fn basic_auth(&self, tokens: &SessionTokens) -> Result<HeaderValue, TransportError> {
         let credentials =
             Zeroizing::new(format!("{}:{}", self.public_token, tokens.session_token()));
@@ -134,14 +195,20 @@ impl StytchTransport {
     async fn call<T>(
         &self,
         endpoint: Endpoint,
-        request: Result<RequestBuilder, TransportError>,
+        request: Result<OutgoingRequest, TransportError>,
         parse: impl FnOnce(&[u8], Option<DateTime<Utc>>) -> Result<(T, Option<String>), TransportError>,
     ) -> Result<T, TransportError> {
         let started = Instant::now();
         tracing::debug!(endpoint = endpoint.name(), "stytch request started");
         let mut status = None;
         let outcome = match request {
-            Ok(request) => self.exchange(request, &mut status, parse).await,
+            // One deadline for the whole exchange: connecting, the answer's head and its body.
+            Ok(request) => tokio::time::timeout(
+                self.request_timeout,
+                self.exchange(request, &mut status, parse),
+            )
+            .await
+            .unwrap_or(Err(TransportError::Timeout)),
             Err(error) => Err(error),
         };
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -173,11 +240,11 @@ impl StytchTransport {
 
     async fn exchange<T>(
         &self,
-        request: RequestBuilder,
+        request: OutgoingRequest,
         status_seen: &mut Option<u16>,
         parse: impl FnOnce(&[u8], Option<DateTime<Utc>>) -> Result<(T, Option<String>), TransportError>,
     ) -> Result<(T, Option<String>), TransportError> {
-        let mut response = request.send().await.map_err(send_error)?;
+        let mut response = self.client()?.request(request).await.map_err(send_error)?;
         let status = response.status();
         let server_date = response
             .headers()
@@ -247,10 +314,11 @@ impl Transport for StytchTransport {
 
     fn fetch_jwks(&self) -> TransportFuture<'_, String> {
         let request = match &self.project_id {
-            Some(project_id) => Ok(self
-                .client
-                .get(self.base.join(&["v1", "sessions", "jwks", project_id]))
-                .header(ACCEPT, HeaderValue::from_static("application/json"))),
+            Some(project_id) => Ok(self.request(
+                Method::GET,
+                self.base.join(&["v1", "sessions", "jwks", project_id]),
+                Bytes::new(),
+            )),
             None => Err(TransportError::Config(
                 "fetching the JWKS needs StytchConfig::project_id".into(),
             )),
@@ -274,19 +342,27 @@ impl fmt::Debug for StytchTransport {
 /// buffer grows by copying into fresh zeroised buffers, so no stale copy of a token is left
 /// behind in freed memory by a reallocation.
 async fn read_body(
-    response: &mut Response,
+    response: &mut Response<Incoming>,
     limit: usize,
 ) -> Result<Zeroizing<Vec<u8>>, TransportError> {
     let too_large = || TransportError::TooLarge { limit };
-    let announced = response.content_length();
+    let announced = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
     if announced.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
     let initial = announced
-        .map_or(8 * 1024, |length| length as usize)
+        .map_or(8 * 1024, |length| usize::try_from(length).unwrap_or(limit))
         .min(limit);
     let mut body = Zeroizing::new(Vec::with_capacity(initial));
-    while let Some(chunk) = response.chunk().await.map_err(body_error)? {
+    while let Some(frame) = response.body_mut().frame().await {
+        let frame = frame.map_err(|error| TransportError::Truncated(causes(&error)))?;
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
         if chunk.len() > limit - body.len() {
             return Err(too_large());
         }
@@ -316,49 +392,37 @@ fn retry_after(
     )
 }
 
-/// A failure before a response arrived: timeouts, then connection-level problems (DNS,
-/// refused, TLS, reset, closed without an answer), which all count as `Connect`.
-fn send_error(error: reqwest::Error) -> TransportError {
-    if error.is_timeout() {
-        TransportError::Timeout
-    } else if error.is_builder() {
-        TransportError::Config(causes(&error))
-    } else if error.is_body() || error.is_decode() {
-        TransportError::Truncated(causes(&error))
-    } else {
-        TransportError::Connect(causes(&error))
+/// A failure before an answer arrived. A connect timeout is a timeout; everything else
+/// (DNS, refused, TLS, reset, closed without an answer) counts as `Connect`.
+fn send_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return TransportError::Timeout;
+        }
+        source = cause.source();
     }
+    TransportError::Connect(causes(&error))
 }
 
-/// A failure while the body was streaming in: a timeout, or the body cut short.
-fn body_error(error: reqwest::Error) -> TransportError {
-    if error.is_timeout() {
-        TransportError::Timeout
-    } else {
-        TransportError::Truncated(causes(&error))
-    }
-}
-
-/// What went wrong, from the error's causes: reqwest's own message names the URL, its
-/// causes (hyper, io, rustls) say what actually failed. Neither ever holds a header value
-/// or a body. Repeated causes are skipped and the result is kept short.
-fn causes(error: &reqwest::Error) -> String {
+/// What went wrong, from the error and its causes (hyper, io, rustls), skipping repeats and
+/// kept short. None of them ever holds a header value, a URL or a body.
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
     const MAX_CHARS: usize = 300;
     let mut parts: Vec<String> = Vec::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
+    let mut next = Some(error);
+    while let Some(cause) = next {
         let text = cause.to_string();
         if !text.is_empty() && !parts.iter().any(|part| part.contains(&text)) {
             parts.push(text);
         }
-        source = cause.source();
+        next = cause.source();
     }
     let text = if parts.is_empty() {
-        if error.is_connect() {
-            "could not connect".to_owned()
-        } else {
-            "the request failed".to_owned()
-        }
+        "the request failed".to_owned()
     } else {
         parts.join(": ")
     };

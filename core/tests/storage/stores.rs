@@ -205,6 +205,32 @@ fn m4_a_format_1_envelope_from_an_older_release_is_read() {
     assert!(client.get_info().from_cache);
 }
 
+/// A session file written by an earlier release (format 1, sealed with the RustCrypto
+/// `aes-gcm` crate; here frozen, made with Python's `cryptography` AESGCM) opens with
+/// today's cipher and restores the session inside. Never regenerate this sample: it stands
+/// for files already on users' disks.
+#[test]
+fn p1_files_of_the_earlier_cipher_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_store(
+        &dir,
+        &FileStoreKey::from_bytes(std::array::from_fn(|i| i as u8)),
+    );
+    std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+    std::fs::write(
+        store.path(),
+        include_bytes!("../fixtures/session_file_v1.bin"),
+    )
+    .unwrap();
+    assert_eq!(
+        store.load().unwrap().as_deref(),
+        Some(&include_bytes!("../fixtures/envelope_v1.json")[..])
+    );
+    let client = client_on(Arc::new(store));
+    assert_eq!(client.restore_outcome(), RestoreOutcome::Restored);
+    assert_eq!(client.get_sync().unwrap().session_id, "session-test-golden");
+}
+
 #[test]
 fn e4_unavailable_storage_at_start_is_not_a_sign_out_and_is_retried() {
     let session = sample_session(at("2099-01-01T00:00:00Z"));

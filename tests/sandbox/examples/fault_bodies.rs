@@ -37,8 +37,6 @@ async fn main() {
     let signed_in = sandbox
         .sign_in("faults@example.com", "correct horse battery staple")
         .await;
-    // Plain HTTP, but reqwest still wants a TLS provider chosen.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     for (status, error_type, retry_after) in STATUS_FAULTS {
         let fault = match retry_after {

@@ -7,20 +7,10 @@ use reqwest::{Client, Response};
 use serde_json::{Value, json};
 use sessionkit_sandbox::Sandbox;
 
-/// A client for plain HTTP over loopback. The workspace builds reqwest without a default
-/// crypto provider (SessionKit chooses ring explicitly), so hand it a rustls config.
+/// A client for plain HTTP over loopback (reqwest is built without TLS here: the sandbox
+/// speaks plain HTTP).
 pub fn client() -> Client {
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("ring supports the default versions")
-    .with_root_certificates(rustls::RootCertStore::empty())
-    .with_no_client_auth();
-    Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .expect("a reqwest client")
+    Client::builder().build().expect("a reqwest client")
 }
 
 /// `POST /sdk/v1/sessions/authenticate` with Basic public_token:session_token.
