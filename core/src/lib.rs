@@ -87,7 +87,7 @@
 //! ## Crate features
 //!
 //! - `android-keystore`: the Android Keystore store (SPEC P4), reached through JNI
-//!   ([`AndroidKeystoreStore`]). The bindings crate turns it on; host tests run it on a
+//!   (`AndroidKeystoreStore`). The bindings crate turns it on; host tests run it on a
 //!   desktop JVM.
 //! - `uniffi`: derives the UniFFI traits on this crate's public types, so the bindings crate
 //!   (`sessionkit-ffi`) offers them to Kotlin and Swift as they are, without copies.

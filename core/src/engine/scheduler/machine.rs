@@ -14,41 +14,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::backoff;
+use super::facts::Facts;
 use super::policy::RefreshPolicy;
 use crate::engine::flight::{FlightOutcome, FlightReport};
-use crate::engine::state::{Generation, Snapshot, StorageHealth};
-
-/// What the scheduler knows of the engine's state, read from one snapshot. Times are server
-/// time in Unix milliseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Facts {
-    pub(crate) identity: Generation,
-    pub(crate) has_tokens: bool,
-    pub(crate) session_expires_at: Option<i64>,
-    pub(crate) jwt_expires_at: Option<i64>,
-    pub(crate) last_validated_at: Option<i64>,
-    pub(crate) storage_unavailable: bool,
-}
-
-impl Facts {
-    pub(crate) fn of(snapshot: &Snapshot) -> Self {
-        Self {
-            identity: snapshot.generation,
-            has_tokens: snapshot.tokens.is_some(),
-            session_expires_at: snapshot
-                .session
-                .as_ref()
-                .map(|_| snapshot.expires_at_millis),
-            jwt_expires_at: snapshot.jwt_expires_at.map(|t| t.timestamp_millis()),
-            last_validated_at: snapshot.last_validated_at.map(|t| t.timestamp_millis()),
-            storage_unavailable: snapshot.storage == StorageHealth::Unavailable,
-        }
-    }
-
-    fn session_expired(&self, now: i64) -> bool {
-        self.session_expires_at.is_some_and(|end| end <= now)
-    }
-}
+use crate::engine::state::Generation;
 
 /// Where the refresh scheduler stands (S1-S8), for diagnostics: see
 /// [`SchedulerStats`](super::SchedulerStats). Times are server time (R5).

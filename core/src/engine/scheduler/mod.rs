@@ -43,6 +43,7 @@
 //! the engine alive; dropping the client aborts it.
 
 mod backoff;
+mod facts;
 mod machine;
 mod policy;
 mod task;

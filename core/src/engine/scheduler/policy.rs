@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::machine::Facts;
+use super::facts::Facts;
 
 /// How the engine keeps the session fresh in the background (SPEC S1-S5).
 ///

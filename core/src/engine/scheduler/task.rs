@@ -13,7 +13,8 @@ use std::time::Duration;
 use futures_util::future::{Either, select};
 
 use super::Shared;
-use super::machine::{Action, Facts, Input, Machine};
+use super::facts::Facts;
+use super::machine::{Action, Input, Machine};
 use super::policy::RefreshPolicy;
 use crate::engine::authenticate::ScheduledRefresh;
 use crate::engine::concurrency::{self, Signal};
