@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates the Kotlin and Swift bindings of sessionkit-ffi from the built host library.
 #
-#   scripts/generate-bindings.sh [OUT_DIR]    (default: build/bindings)
+#   scripts/generate-bindings.sh [OUT_DIR [LANGUAGE...]]    (default: build/bindings kotlin swift)
 #
 # Writes OUT_DIR/kotlin/dev/sessionkit/{sessionkit.kt, ffi/sessionkit_ffi.kt} and
 # OUT_DIR/swift/{sessionkit.swift, sessionkit_ffi.swift, *.h, *.modulemap}. Generated code is
@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 # shellcheck source=/dev/null
 [ -f ../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD" . ../shared/offline/activate.sh
 out="${1:-build/bindings}"
+shift || true
+languages=("$@")
+[ ${#languages[@]} -gt 0 ] || languages=(kotlin swift)
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 
 so="$target_dir/debug/libsessionkit_ffi.so"
@@ -24,6 +27,11 @@ generate() { # LANGUAGE FEATURES
   "$target_dir/debug/uniffi-bindgen" generate --no-format --library "$so" \
     --language "$1" --out-dir "$out/$1"
 }
-generate kotlin cli,jvm
-generate swift cli
+for language in "${languages[@]}"; do
+  case "$language" in
+    kotlin) generate kotlin cli,jvm ;;
+    swift) generate swift cli ;;
+    *) echo "unknown language: $language (kotlin or swift)" >&2; exit 2 ;;
+  esac
+done
 find "$out" -type f | sort

@@ -8,7 +8,8 @@
 //!
 //! - [`SessionClient`] (`client.rs`): the engine as one object, built from a
 //!   [`ClientConfig`] (`config.rs`: one record with defaults instead of the Rust builder);
-//! - `store.rs`: constructors of the built-in stores, offered through the core's
+//! - `store.rs`: constructors of the built-in stores (the Keychain's on Apple targets only),
+//!   offered through the core's
 //!   `ForeignSessionStore` (the interface an app implements in Kotlin or Swift), and the
 //!   adapters between it and the core's `SessionStore`;
 //! - `listener.rs`: the adapter from the core's `ForeignSessionListener` to its listener
@@ -41,6 +42,8 @@ pub use client::SessionClient;
 pub use config::ClientConfig;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 pub use keystore::android_keystore_store;
+#[cfg(target_vendor = "apple")]
+pub use store::keychain_store;
 pub use store::{encrypted_file_store, memory_store};
 
 uniffi::setup_scaffolding!();

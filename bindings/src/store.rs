@@ -28,6 +28,28 @@ pub fn encrypted_file_store(
     Ok(Arc::new(BuiltIn(Box::new(store))))
 }
 
+/// A store that keeps the session in the Apple Keychain (SPEC P3): one generic-password item
+/// of `service` and `account`, in the shared `access_group` when given (so an app extension
+/// can use the session too), accessible after first unlock on this device only. Apple
+/// platforms only; the Swift wrapper offers it as `.keychain(service:account:accessGroup:)`.
+///
+/// Throws `InvalidArgument` for an empty service, account or group (checked in the core).
+#[cfg(target_vendor = "apple")]
+#[uniffi::export]
+pub fn keychain_store(
+    service: String,
+    account: String,
+    access_group: Option<String>,
+) -> Result<Arc<dyn ForeignSessionStore>, SessionError> {
+    let mut config = sessionkit::KeychainConfig::new(service, account)?;
+    if let Some(group) = access_group {
+        config = config.with_access_group(group)?;
+    }
+    Ok(Arc::new(BuiltIn(Box::new(sessionkit::KeychainStore::new(
+        config,
+    )))))
+}
+
 /// A core store offered through the FFI interface.
 pub(crate) struct BuiltIn(pub(crate) Box<dyn sessionkit::SessionStore>);
 

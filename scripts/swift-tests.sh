@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The Swift package on this machine (Linux): builds the Rust library for the host, generates
+# the Swift bindings into the package, then runs the package's tests (XCTest and Swift
+# Testing, against a sessionkit-sandbox process) and the getSync benchmark.
+#
+#   scripts/swift-tests.sh            build, test, benchmark
+#   scripts/swift-tests.sh --build    only build the library and generate the bindings, so
+#                                     that `swift build` / `swift test` work by hand:
+#       swift test -Xlinker -L"$PWD/target/debug"  (with LD_LIBRARY_PATH=$PWD/target/debug)
+#
+# On Linux the package's FFI target is a system library over target/debug (Package.swift);
+# on Apple platforms it is the XCFramework of scripts/build-xcframework.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=/dev/null
+[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+lib_dir="$target_dir/debug"
+say() { printf '  -- %s\n' "$*"; }
+
+if ! command -v swift >/dev/null; then
+  echo "swift-tests: no swift on the PATH; install a Swift 6 toolchain (swift.org) to run the Swift package's tests" >&2
+  exit 1
+fi
+
+say "cargo build -p sessionkit-sandbox; generate the Swift bindings (builds sessionkit-ffi)"
+cargo build --locked --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
+generated="$target_dir/swift-bindings"
+bash scripts/generate-bindings.sh "$generated" swift >/dev/null
+mkdir -p ios/Sources/SessionKitBindings
+rm -f ios/Sources/SessionKitFFI/*.h ios/Sources/SessionKitBindings/*.swift
+cp "$generated"/swift/*.h ios/Sources/SessionKitFFI/
+cp "$generated"/swift/*.swift ios/Sources/SessionKitBindings/
+[ "${1:-}" = "--build" ] && { say "bindings in ios/Sources; library in $lib_dir"; exit 0; }
+
+export LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export SESSIONKIT_SANDBOX="$target_dir/debug/sessionkit-sandbox"
+link=(-Xlinker "-L$lib_dir")
+
+say "swift build (the wrapper in Swift 6 language mode, strict concurrency; warnings are errors)"
+swift build "${link[@]}" --build-tests -Xswiftc -warnings-as-errors 2>&1 | grep -v "^\[" || true
+swift build "${link[@]}" --build-tests -Xswiftc -warnings-as-errors >/dev/null
+
+say "swift test (XCTest and Swift Testing, against a sessionkit-sandbox process)"
+# Failures, suites and summaries; each passing test's own lines are left out.
+swift test "${link[@]}" --skip-build 2>&1 \
+  | grep -vE "^\[[0-9]+/[0-9]+\]|^Test Case .*' (started|passed)|^◇ Test|^✔ Test [a-z0-9_]+\(|^Building|^Build complete" \
+  || { echo "swift test failed" >&2; exit 1; }
+
+say "benchmark: Swift getSync from the Swift-side cache vs over the FFI (release Swift, debug Rust library)"
+swift build -c release "${link[@]}" --product SessionKitBenchmarks 2>&1 | grep -E "error|warning" || true
+"$(swift build -c release "${link[@]}" --show-bin-path)/SessionKitBenchmarks"
