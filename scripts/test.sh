@@ -103,9 +103,5 @@ bash scripts/size-report.sh
 step "Kotlin: generated bindings and the SessionKit wrapper on the JVM against the sandbox; getSync benchmark"
 bash scripts/kotlin-tests.sh
 
-if command -v swift >/dev/null; then
-  step "Swift: generated bindings and the SessionKit package against the sandbox; getSync benchmark"
-  bash scripts/swift-tests.sh
-else
-  step "Swift: skipped, no swift on the PATH (scripts/swift-tests.sh runs the Swift package's tests)"
-fi
+step "Swift: generated bindings and the SessionKit package against the sandbox; getSync benchmark"
+bash scripts/swift-tests.sh --if-available
