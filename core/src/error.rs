@@ -4,14 +4,16 @@
 //! transport's, the store's, the envelope's or the JWKS's own error. At the API boundary it
 //! becomes a [`SessionError`], whose few variants each say what the caller should do next:
 //! sign the user in, retry later, wait for storage, fix the call. The conversion is one
-//! table, [`Error::public`], which also decides the level it is logged at, so every error a
-//! caller sees has been logged exactly once, at a level that matches what it means.
+//! table, [`Error::public`], which also decides the level it is logged at: converting an
+//! [`Error`] into a [`SessionError`] (`From`) logs it once, at a level that matches what it
+//! means, so every error a caller sees has been logged. Code that needs the public form
+//! without handing it to a caller (a message inside an outcome) calls `public` and does not
+//! log it again.
 //!
 //! No message of either tier contains a token (SPEC E6): they are built from error
 //! categories, server error types and store descriptions, never from request or response
 //! bodies.
 
-use std::fmt;
 use std::time::Duration;
 
 use crate::envelope::EnvelopeError;
@@ -232,12 +234,6 @@ impl From<StoreError> for SessionError {
 impl From<TransportError> for SessionError {
     fn from(error: TransportError) -> Self {
         Error::Transport(error).into()
-    }
-}
-
-impl fmt::Display for LogLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
     }
 }
 

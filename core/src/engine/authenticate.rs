@@ -272,7 +272,8 @@ impl SessionEngine {
             Err(error) if force_clear => {
                 tracing::warn!(%error, "revoke failed; clearing locally as asked (force_clear)");
                 RevokeOutcome::ClearedLocallyOnly {
-                    reason: SessionError::from(Error::Transport(error)).to_string(),
+                    // Logged just above; `public` converts without logging again.
+                    reason: Error::Transport(error).public().0.to_string(),
                 }
             }
             Err(error) => return Err(Error::Transport(error).into()),

@@ -74,9 +74,7 @@ impl SessionClient {
         // behind them in some processes (get_sync +5 ns, 1.5x its floor, in half the runs of
         // benches/reads.rs); read before, get_sync costs its floor in every run.
         let now = self.engine.clock.now_millis();
-        let snapshot = self.engine.state.load();
-        let session = snapshot.session.as_ref()?;
-        (snapshot.expires_at_millis > now).then(|| Arc::clone(session))
+        self.engine.state.load().live_session(now).map(Arc::clone)
     }
 
     /// The cached session and whether it came from storage without server confirmation
@@ -93,12 +91,8 @@ impl SessionClient {
     /// Both tokens, or `None` when the engine holds none or its known session has expired
     /// (R3).
     pub fn get_tokens(&self) -> Option<SessionTokens> {
-        let snapshot = self.engine.state.load();
-        let tokens = snapshot.tokens.as_ref()?;
-        if snapshot.session_expired(self.engine.clock.now_millis()) {
-            return None;
-        }
-        Some(tokens.clone())
+        let now = self.engine.clock.now_millis();
+        self.engine.state.load().live_tokens(now).cloned()
     }
 
     /// The current identity generation (W4).

@@ -149,15 +149,12 @@ impl SessionState {
         let changed = !next.same_content(&current);
         let write = changed || *writer != Persistence::InSync;
         let storage_error = if write {
-            self.persist(&mut writer, &next).err()
+            let written = self.persist(&mut writer, &next);
+            next.storage = StorageHealth::after(&written);
+            written.err()
         } else {
+            next.storage = current.storage;
             None
-        };
-        next.storage = match (write, &storage_error) {
-            (false, _) => current.storage,
-            (true, None) => StorageHealth::Healthy,
-            (true, Some(StoreError::Unavailable { .. })) => StorageHealth::Unavailable,
-            (true, Some(_)) => StorageHealth::Failing,
         };
         let next = Arc::new(next);
         self.cell.store(Arc::clone(&next));
@@ -228,40 +225,33 @@ impl SessionState {
             Persistence::Pending => {
                 let current = self.cell.load_full();
                 let result = self.persist(&mut writer, &current);
-                let health = match &result {
-                    Ok(()) => StorageHealth::Healthy,
-                    Err(StoreError::Unavailable { .. }) => StorageHealth::Unavailable,
-                    Err(_) => StorageHealth::Failing,
-                };
-                self.set_health(&current, health);
+                self.set_health(&current, StorageHealth::after(&result));
                 if let Err(error) = &result {
                     self.listeners
                         .publish(SessionEvent::Storage(StorageIssue::from_write(error)));
                 }
                 result.map_err(SessionError::from)
             }
-            Persistence::NotLoaded => {
-                self.restore_locked(&mut writer);
-                match self.restore_outcome() {
-                    RestoreOutcome::Unavailable { detail } => {
-                        Err(SessionError::StorageUnavailable { detail })
-                    }
-                    RestoreOutcome::Failed { detail } => {
-                        Err(SessionError::StorageFailed { detail })
-                    }
-                    _ => Ok(()),
+            Persistence::NotLoaded => match self.restore_locked(&mut writer) {
+                Some(RestoreOutcome::Unavailable { detail }) => {
+                    Err(SessionError::StorageUnavailable { detail })
                 }
-            }
+                Some(RestoreOutcome::Failed { detail }) => {
+                    Err(SessionError::StorageFailed { detail })
+                }
+                _ => Ok(()),
+            },
         };
         drop(writer);
         self.after_unlock();
         result
     }
 
-    /// The restore itself, with the writer lock held.
-    fn restore_locked(&self, writer: &mut MutexGuard<'_, Persistence>) {
+    /// The restore itself, with the writer lock held. Returns what it found, or `None` when
+    /// state had already been loaded or changed (nothing was read).
+    fn restore_locked(&self, writer: &mut MutexGuard<'_, Persistence>) -> Option<RestoreOutcome> {
         if **writer != Persistence::NotLoaded {
-            return;
+            return None;
         }
         let loaded = guard_store(&*self.store, |store| store.load()).and_then(|blob| match blob {
             None => Ok(None),
@@ -294,13 +284,17 @@ impl SessionState {
             }
             Err(StoreError::Corrupted { detail }) => {
                 tracing::warn!(%detail, "stored session corrupted; wiping it");
-                **writer = match guard_store(&*self.store, |store| store.clear()) {
-                    Ok(()) => Persistence::InSync,
-                    Err(error) => {
-                        tracing::warn!(%error, "could not wipe the corrupted session");
-                        Persistence::Pending
-                    }
+                let wiped = guard_store(&*self.store, |store| store.clear());
+                if let Err(error) = &wiped {
+                    tracing::warn!(%error, "could not wipe the corrupted session");
+                }
+                **writer = if wiped.is_ok() {
+                    Persistence::InSync
+                } else {
+                    Persistence::Pending
                 };
+                // Whatever an earlier read said of storage, this wipe is the latest word.
+                self.set_health(&current, StorageHealth::after(&wiped));
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::Corrupted {
                         detail: detail.clone(),
@@ -330,7 +324,8 @@ impl SessionState {
                 RestoreOutcome::Failed { detail }
             }
         };
-        self.restore_outcome.store(Arc::new(outcome));
+        self.restore_outcome.store(Arc::new(outcome.clone()));
+        Some(outcome)
     }
 
     /// Writes `snapshot` (or clears the store for a signed-out one) and records the outcome.

@@ -24,13 +24,9 @@ impl SessionClient {
     /// keys yet) or [`JwtCheck::Unauthorised`] (no tokens).
     pub fn check_jwt(&self) -> JwtCheck {
         let engine = self.engine();
-        let snapshot = engine.state.load();
-        // R3: no tokens once the known session has expired; borrowed, not copied.
-        let tokens = snapshot
-            .tokens
-            .as_ref()
-            .filter(|_| !snapshot.session_expired(engine.clock.now_millis()));
-        engine.verifier.check(tokens)
+        let now = engine.clock.now_millis();
+        // Borrowed, not copied.
+        engine.verifier.check(engine.state.load().live_tokens(now))
     }
 
     /// Fetches the project's JWKS from the server and caches it for

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 use crate::envelope::Envelope;
 use crate::model::{Session, SessionTokens};
+use crate::store::StoreError;
 
 /// Counts changes of identity: hydration with new tokens, sign-out, restore.
 ///
@@ -57,6 +58,18 @@ pub(crate) enum StorageHealth {
     /// Storage failed for a reason that will not pass by itself (E7). Nothing waits for it;
     /// the write is retried with the next change.
     Failing,
+}
+
+impl StorageHealth {
+    /// What the outcome of a store call says of storage: the one mapping from store errors
+    /// to health (E4 pauses, E7 does not).
+    pub(crate) fn after<T>(result: &Result<T, StoreError>) -> Self {
+        match result {
+            Ok(_) => Self::Healthy,
+            Err(StoreError::Unavailable { .. }) => Self::Unavailable,
+            Err(_) => Self::Failing,
+        }
+    }
 }
 
 /// One immutable view of the engine's state.
@@ -144,6 +157,13 @@ impl Snapshot {
         self.session
             .as_ref()
             .filter(|_| self.expires_at_millis > server_now_millis)
+    }
+
+    /// The tokens, unless the known session has expired at `server_now_millis` (R3).
+    pub(crate) fn live_tokens(&self, server_now_millis: i64) -> Option<&SessionTokens> {
+        self.tokens
+            .as_ref()
+            .filter(|_| !self.session_expired(server_now_millis))
     }
 
     /// Whether a session is known and has expired at `server_now_millis`.

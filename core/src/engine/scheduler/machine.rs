@@ -9,13 +9,11 @@
 //! attempt ended (the heartbeat's anchor after a failure), and whether the app is in the
 //! foreground. A new identity starts that memory afresh.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 
 use super::backoff;
 use super::facts::Facts;
-use super::policy::RefreshPolicy;
+use super::policy::{RefreshPolicy, millis};
 use crate::engine::flight::{FlightOutcome, FlightReport};
 use crate::engine::state::Generation;
 
@@ -282,16 +280,13 @@ impl Machine {
                     self.not_before = None;
                     return self.gate(S::GaveUp);
                 }
-                let delay = match retry_after {
-                    Some(wait) => *wait,
-                    None => backoff::retry_delay(
-                        self.policy.backoff_initial,
-                        self.policy.backoff_max,
-                        self.failures,
-                        None,
-                        jitter,
-                    ),
-                };
+                let delay = backoff::retry_delay(
+                    self.policy.backoff_initial,
+                    self.policy.backoff_max,
+                    self.failures,
+                    *retry_after,
+                    jitter,
+                );
                 let until = report.ended_at.saturating_add(millis(delay));
                 self.not_before = Some(until);
                 self.gate(S::BackingOff {
@@ -369,12 +364,10 @@ fn at(millis: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use SchedulerState as S;
 

@@ -83,7 +83,8 @@ impl RefreshPolicy {
     }
 }
 
-fn millis(duration: Duration) -> i64 {
+/// A duration in whole milliseconds, as the scheduler counts time.
+pub(super) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
