@@ -53,8 +53,15 @@ final class Broadcast<Element: Sendable>: Sendable {
     }
 
     func publish(_ value: Element) {
+        publish { value }
+    }
+
+    /// Publishes what `make` builds, built only when someone will see it: a stream is open,
+    /// or (for a state) a later stream will start with it.
+    func publish(_ make: () -> Element) {
         state.withLock { state in
-            guard !state.finished else { return }
+            guard !state.finished, replaysLatest || !state.streams.isEmpty else { return }
+            let value = make()
             if replaysLatest { state.latest = value }
             for continuation in state.streams.values {
                 continuation.yield(value)

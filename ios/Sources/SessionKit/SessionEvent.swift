@@ -8,9 +8,10 @@ public enum SessionEvent: Sendable, Equatable, CustomStringConvertible {
     /// A storage problem with no caller to tell (E4, E5, E7).
     case storage(StorageIssue)
 
-    init(_ event: SessionKitBindings.SessionEvent) {
+    /// The event in Swift; its session is `known`'s when the engine's is the same.
+    init(_ event: SessionKitBindings.SessionEvent, known: CachedState) {
         switch event {
-        case .changed(let change): self = .changed(SessionChange(change))
+        case .changed(let change): self = .changed(SessionChange(change, known: known))
         case .storage(let issue): self = .storage(issue)
         }
     }
@@ -36,8 +37,8 @@ public struct SessionChange: Sendable, Equatable, CustomStringConvertible {
     /// Bumped by every change of identity (W4).
     public let generation: UInt64
 
-    init(_ change: SessionKitBindings.SessionChange) {
-        session = change.session.map(Session.init)
+    init(_ change: SessionKitBindings.SessionChange, known: CachedState) {
+        session = known.session(for: change.session)
         hasTokens = change.hasTokens
         fromCache = change.fromCache
         cause = change.cause

@@ -138,9 +138,10 @@ public final class SessionKit: Sendable, CustomStringConvertible {
     ) -> SessionSubscription {
         SessionSubscription(
             ffi.onChange(
-                listener: ListenerAdapter { event in
+                listener: ListenerAdapter { [weak self] event in
+                    let known = self?.cache.withLock { $0 } ?? .none
                     do {
-                        try handler(SessionEvent(event))
+                        try handler(SessionEvent(event, known: known))
                     } catch {
                         Log.warning("an onChange handler threw \(type(of: error)); it stays subscribed")
                     }
@@ -166,7 +167,8 @@ public final class SessionKit: Sendable, CustomStringConvertible {
         }
         let ffi = self.ffi
         let session = try await changing { try await ffi.authenticate(sessionDurationMinutes: minutes) }
-        return Session(session)
+        // Usually the session the cache was just refreshed to: converted once, not again.
+        return cache.withLock { $0 }.session(for: session) ?? Session(session)
     }
 
     /// Revokes the session on the server, then signs out locally (W5). When the request
@@ -251,7 +253,8 @@ public final class SessionKit: Sendable, CustomStringConvertible {
             handle = nil
         }
         ffi.shutdown()
-        cache.withLock { $0 = .none }
+        // Under the refresh order: a refresh that began before close cannot write after it.
+        refreshOrder.withLock { _ in cache.withLock { $0 = .none } }
         sessionBroadcast.finish()
         eventBroadcast.finish()
     }
@@ -273,7 +276,7 @@ public final class SessionKit: Sendable, CustomStringConvertible {
         if case .changed = event {
             refresh()
         }
-        eventBroadcast.publish(SessionEvent(event))
+        eventBroadcast.publish { SessionEvent(event, known: cache.withLock { $0 }) }
     }
 
     /// Reads the engine's state and publishes it: once per change, never per read.
@@ -281,11 +284,10 @@ public final class SessionKit: Sendable, CustomStringConvertible {
         refreshOrder.withLock { _ in
             guard !closed else { return }
             let info = ffi.getInfo()
-            let next = CachedState(info: info, offsetMillis: ffi.serverClockOffsetMillis())
-            let previous = cache.withLock { cache in
-                defer { cache = next }
-                return cache
-            }
+            let previous = cache.withLock { $0 }
+            let next = CachedState(
+                info: info, offsetMillis: ffi.serverClockOffsetMillis(), previous: previous)
+            cache.withLock { $0 = next }
             if previous.session != next.session {
                 sessionBroadcast.publish(next.session)
             }
@@ -306,22 +308,42 @@ public final class SessionKit: Sendable, CustomStringConvertible {
 /// The Swift-side copy of the engine's state that reads are served from.
 final class CachedState: Sendable {
     let session: Session?
+    /// The engine's object `session` was built from: a change that carries an equal one
+    /// reuses `session` instead of reading every field across the FFI again.
+    private let engineSession: SessionKitBindings.Session?
     let fromCache: Bool
     /// Server time minus device time (R5).
     let offsetMillis: Int64
 
-    static let none = CachedState(session: nil, fromCache: false, offsetMillis: 0)
+    static let none = CachedState(
+        session: nil, engineSession: nil, fromCache: false, offsetMillis: 0)
 
-    init(session: Session?, fromCache: Bool, offsetMillis: Int64) {
+    init(
+        session: Session?, engineSession: SessionKitBindings.Session? = nil, fromCache: Bool,
+        offsetMillis: Int64
+    ) {
         self.session = session
+        self.engineSession = engineSession
         self.fromCache = fromCache
         self.offsetMillis = offsetMillis
     }
 
-    convenience init(info: SessionKitBindings.SessionInfo, offsetMillis: Int64?) {
+    convenience init(
+        info: SessionKitBindings.SessionInfo, offsetMillis: Int64?, previous: CachedState = .none
+    ) {
         self.init(
-            session: info.session.map(Session.init), fromCache: info.fromCache,
-            offsetMillis: offsetMillis ?? 0)
+            session: previous.session(for: info.session), engineSession: info.session,
+            fromCache: info.fromCache, offsetMillis: offsetMillis ?? 0)
+    }
+
+    /// The Swift session for the engine's `engine`: this state's own when the engine's is
+    /// equal (compared in Rust, one call), otherwise a new one.
+    func session(for engine: SessionKitBindings.Session?) -> Session? {
+        guard let engine else { return nil }
+        if let session, let engineSession, engineSession == engine {
+            return session
+        }
+        return Session(engine)
     }
 
     /// The session unless it has expired on server time.

@@ -175,3 +175,23 @@ func sessionJSON(id: String = "session-test-stored", expiresAt: String = "2099-0
      "roles":["stytch_user"],"a_field_from_the_future":42}
     """#
 }
+
+/// `body`'s result, or a test failure after `seconds`: a deadlock fails, it does not hang.
+func withDeadline<T: Sendable>(
+    seconds: Double, file: StaticString = #filePath, line: UInt = #line,
+    _ body: @escaping @Sendable () async -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            XCTFail("no result within \(seconds) s", file: file, line: line)
+            throw SandboxError("no result within \(seconds) s")
+        }
+        return value
+    }
+}
