@@ -54,9 +54,8 @@ for target in "${targets[@]}"; do
 done
 lib() { echo "$target_dir/$1/release/libsessionkit_ffi.a"; }
 
-echo "  -- Swift bindings and headers (from the macOS build)"
-cargo build --locked --release -p sessionkit-ffi --target aarch64-apple-darwin
-cargo build --locked -p sessionkit-ffi --bin uniffi-bindgen
+echo "  -- Swift bindings and headers (from the macOS dylib the loop above built)"
+cargo build --locked -p sessionkit-ffi --features cli --bin uniffi-bindgen
 generated="$build/generated"
 "$target_dir/debug/uniffi-bindgen" generate --no-format --language swift \
   --library "$target_dir/aarch64-apple-darwin/release/libsessionkit_ffi.dylib" --out-dir "$generated"

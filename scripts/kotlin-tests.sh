@@ -57,18 +57,16 @@ compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar:$
 run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
 
 # ----- native library, bindings generator and sandbox, for the host -----
-say "cargo build -p sessionkit-ffi --features cli,jvm (libsessionkit_ffi.so with JNI, uniffi-bindgen)"
-cargo build --locked --quiet -p sessionkit-ffi --features cli,jvm
 say "cargo build -p sessionkit-sandbox"
 cargo build --locked --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
 so="$target_dir/debug/libsessionkit_ffi.so"
 sandbox="$target_dir/debug/sessionkit-sandbox"
 
-say "uniffi-bindgen generate --library (Kotlin) into build/kotlin/generated"
+say "generate the Kotlin bindings into build/kotlin/generated (builds libsessionkit_ffi.so with JNI)"
 rm -rf "$build"
 mkdir -p "$build"
-"$target_dir/debug/uniffi-bindgen" generate --no-format --library "$so" \
-  --language kotlin --out-dir "$build/generated" >/dev/null
+bash scripts/generate-bindings.sh "$build" kotlin >/dev/null
+mv "$build/kotlin" "$build/generated"
 
 # ----- the software stand-in for AndroidKeyStore (shared with the core's JVM tests) -----
 java_test_src="core/tests/storage/android_keystore/java"

@@ -40,10 +40,20 @@ say "cargo build -p sessionkit-sandbox; generate the Swift bindings (builds sess
 cargo build --locked --quiet -p sessionkit-sandbox --bin sessionkit-sandbox
 generated="$target_dir/swift-bindings"
 bash scripts/generate-bindings.sh "$generated" swift >/dev/null
-mkdir -p ios/Sources/SessionKitBindings
-rm -f ios/Sources/SessionKitFFI/*.h ios/Sources/SessionKitBindings/*.swift
-cp "$generated"/swift/*.h ios/Sources/SessionKitFFI/
-cp "$generated"/swift/*.swift ios/Sources/SessionKitBindings/
+# Copied only where they changed: a new timestamp on unchanged bindings would make SwiftPM
+# rebuild the bindings target and everything above it, in debug and again in release.
+sync_generated() { # PATTERN DESTINATION
+  mkdir -p "$2"
+  local file
+  for file in "$2"/$1; do
+    [ -e "$file" ] && [ ! -e "$generated/swift/$(basename "$file")" ] && rm -f "$file"
+  done
+  for file in "$generated"/swift/$1; do
+    cmp -s "$file" "$2/$(basename "$file")" || cp "$file" "$2/"
+  done
+}
+sync_generated '*.h' ios/Sources/SessionKitFFI
+sync_generated '*.swift' ios/Sources/SessionKitBindings
 [ "${1:-}" = "--build" ] && { say "bindings in ios/Sources; library in $lib_dir"; exit 0; }
 
 export LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -51,8 +61,7 @@ export SESSIONKIT_SANDBOX="$target_dir/debug/sessionkit-sandbox"
 link=(-Xlinker "-L$lib_dir")
 
 say "swift build (the wrapper in Swift 6 language mode, strict concurrency; warnings are errors)"
-swift build "${link[@]}" --build-tests -Xswiftc -warnings-as-errors 2>&1 | grep -v "^\[" || true
-swift build "${link[@]}" --build-tests -Xswiftc -warnings-as-errors >/dev/null
+swift build "${link[@]}" --build-tests -Xswiftc -warnings-as-errors 2>&1 | { grep -v "^\[" || true; }
 
 say "swift test (XCTest and Swift Testing, against a sessionkit-sandbox process)"
 # Failures, suites and summaries; each passing test's own lines are left out.
