@@ -208,8 +208,14 @@ impl Session {
 
     /// The wire object with every change since it was read written over it.
     fn merged(&self, wire: &JsonObject) -> Result<JsonObject, serde_json::Error> {
-        let typed = self.typed_json()?;
         let original: Typed = serde_json::from_value(serde_json::Value::Object(wire.clone()))?;
+        // The typed fields are serialised only when one of them changed: usually none has,
+        // and every save and every to_json comes through here.
+        let typed = if KNOWN.iter().all(|key| self.unchanged(&original, key)) {
+            JsonObject::new()
+        } else {
+            self.typed_json()?
+        };
         let mut out = JsonObject::new();
         for (key, value) in wire {
             if KNOWN.contains(&key.as_str()) {
@@ -292,5 +298,33 @@ impl fmt::Display for Session {
             write!(f, ", factors [{}]", factors.join(", "))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `merged` decides by `KNOWN` which wire keys the typed fields own: a typed field
+    /// missing from it would be dropped from every saved session (M2).
+    #[test]
+    fn m2_the_known_keys_are_exactly_the_typed_fields() {
+        let session: Session = serde_json::from_str(
+            r#"{"session_id":"s","user_id":"u","started_at":"2026-01-01T00:00:00Z",
+                "last_accessed_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-02T00:00:00Z",
+                "attributes":{"ip_address":"","user_agent":""},"authentication_factors":[],
+                "custom_claims":{},"roles":[]}"#,
+        )
+        .expect("a session");
+        let mut typed: Vec<String> = session
+            .typed_json()
+            .expect("typed")
+            .keys()
+            .cloned()
+            .collect();
+        let mut known: Vec<String> = KNOWN.iter().map(|key| (*key).to_owned()).collect();
+        typed.sort();
+        known.sort();
+        assert_eq!(typed, known);
     }
 }
