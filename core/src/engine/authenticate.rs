@@ -13,7 +13,7 @@ use futures_util::future::FutureExt;
 
 use super::concurrency;
 use super::event::{ChangeCause, SignOutReason};
-use super::flight::{Flight, FlightOutcome, FlightReport, SharedFlight};
+use super::flight::{Flight, FlightOutcome, FlightReport, SharedFlight, Slot};
 use super::server_time::RoundTrip;
 use super::session_engine::SessionEngine;
 use super::state::{Generation, Snapshot};
@@ -78,14 +78,13 @@ impl SessionEngine {
             .ok_or(Error::NoSession("authenticate"))?;
         let generation = snapshot.generation;
         drop(snapshot);
-        let id = slot.next_id();
-        let result = self.start_flight(transport, id, generation, tokens, session_duration_minutes);
-        slot.start(Flight {
+        Ok(self.start_flight(
+            &mut slot,
+            transport,
             generation,
-            id,
-            result: result.clone(),
-        });
-        Ok(result)
+            tokens,
+            session_duration_minutes,
+        ))
     }
 
     /// The scheduler's refresh for `planned`, checked under the flight lock against what
@@ -115,26 +114,27 @@ impl SessionEngine {
             return ScheduledRefresh::Replan;
         };
         drop(snapshot);
-        let id = slot.next_id();
-        let result = self.start_flight(transport, id, planned, tokens, session_duration_minutes);
-        slot.start(Flight {
-            generation: planned,
-            id,
-            result: result.clone(),
-        });
-        ScheduledRefresh::Started(result)
+        ScheduledRefresh::Started(self.start_flight(
+            &mut slot,
+            transport,
+            planned,
+            tokens,
+            session_duration_minutes,
+        ))
     }
 
-    /// Spawns the request task of flight `id`. Called with the flight lock held; the task
-    /// takes it again only to record its end.
+    /// Starts a flight in `slot` (the flight lock, held by the caller): spawns its request
+    /// task, which takes the lock again only to record its end, and records it as the
+    /// flight in progress.
     fn start_flight(
         self: &Arc<Self>,
+        slot: &mut Slot,
         transport: Arc<dyn crate::transport::Transport>,
-        id: u64,
         generation: Generation,
         tokens: SessionTokens,
         session_duration_minutes: Option<u32>,
     ) -> SharedFlight {
+        let id = slot.next_id();
         let engine = Arc::clone(self);
         let task = concurrency::spawn(&self.runtime, async move {
             tracing::debug!(%generation, "authenticate request started");
@@ -157,9 +157,15 @@ impl SessionEngine {
             engine.changed.notify();
             result
         });
-        async move { task.await.unwrap_or_else(|e| Err(e.into())) }
+        let result: SharedFlight = async move { task.await.unwrap_or_else(|e| Err(e.into())) }
             .boxed()
-            .shared()
+            .shared();
+        slot.start(Flight {
+            generation,
+            id,
+            result: result.clone(),
+        });
+        result
     }
 
     /// Revokes the session on the server, then signs out locally (W5).
