@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::JwtError;
+use super::claims::{SegmentError, read_object_segment};
 use super::jwks::KeySet;
 use super::verified_session::{VerifiedSession, numeric_date_millis};
 use crate::engine::Clock;
@@ -254,14 +255,11 @@ impl JwtVerifier {
         {
             return Ok(read);
         }
-        let payload = URL_SAFE_NO_PAD
-            .decode(segment)
-            .map_err(|_| "the JWT is not base64url")?;
-        if !crate::model::starts_as_object(&payload) {
-            return Err("the JWT's payload is not a JSON object");
-        }
-        let claims: JsonObject = serde_json::from_slice(&payload)
-            .map_err(|_| "the JWT's payload is not a JSON object")?;
+        let (claims, payload): (JsonObject, _) =
+            read_object_segment(segment).map_err(|error| match error {
+                SegmentError::NotBase64 => "the JWT is not base64url",
+                SegmentError::NotObject => "the JWT's payload is not a JSON object",
+            })?;
         self.check_issuer_and_audience(&claims)?;
         let exp_millis = claims
             .get("exp")
@@ -353,11 +351,10 @@ struct Header {
 
 /// The JWT's header segment, decoded.
 fn read_header(segment: &str) -> Result<Header, &'static str> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(segment)
-        .map_err(|_| "the JWT's header is not base64url")?;
-    if !crate::model::starts_as_object(&bytes) {
-        return Err("the JWT's header is not a JSON object");
-    }
-    serde_json::from_slice(&bytes).map_err(|_| "the JWT's header is not a JSON object")
+    read_object_segment(segment)
+        .map(|(header, _)| header)
+        .map_err(|error| match error {
+            SegmentError::NotBase64 => "the JWT's header is not base64url",
+            SegmentError::NotObject => "the JWT's header is not a JSON object",
+        })
 }
