@@ -41,8 +41,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 build="ios/build"
 rm -rf "$build"

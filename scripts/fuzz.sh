@@ -14,10 +14,8 @@
 # exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/../core"
-# Without the crate and npm registries the offline bundle beside the checkout stands in for
-# them (see ../shared/offline/README.md); sourcing it again is harmless.
-# shellcheck source=/dev/null
-[ -f ../../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD/.." . ../../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. ../scripts/lib.sh
 
 seconds="${1:-60}"
 shift || true

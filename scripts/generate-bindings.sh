@@ -10,10 +10,8 @@
 # `jvm`), Swift from the host library as Apple builds it (no JNI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Without the crate and npm registries the offline bundle beside the checkout stands in for
-# them (see ../shared/offline/README.md); sourcing it again is harmless.
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD" . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 out="${1:-build/bindings}"
 shift || true
 languages=("$@")

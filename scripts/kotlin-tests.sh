@@ -14,10 +14,8 @@
 # and Debian's libjna-java and junit4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Without the crate and npm registries the offline bundle beside the checkout stands in for
-# them (see ../shared/offline/README.md); sourcing it again is harmless.
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && SESSIONKIT_ROOT="$PWD" . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 root="$PWD"
 
 KOTLIN_COMPILER_VERSION="2.4.20"
@@ -29,18 +27,8 @@ hamcrest_jar="/usr/share/java/hamcrest-core.jar"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 build="$root/build/kotlin"
 
-say() { printf '  -- %s\n' "$*"; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-apt_install() {
-  say "apt-get install $*"
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
-}
-
 # ----- tools -----
-if ! command -v java >/dev/null || ! command -v javac >/dev/null; then
-  apt_install openjdk-17-jdk-headless
-fi
+ensure_jdk
 if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
   command -v npm >/dev/null || apt_install npm
   say "npm install kotlin-compiler@$KOTLIN_COMPILER_VERSION into .tools/"

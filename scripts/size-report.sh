@@ -11,8 +11,8 @@
 # to this one, plus the platform's own glue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 budget_mb="3.0"
 

@@ -10,20 +10,17 @@
 # Installs the pinned `stytch` from PyPI into a virtual environment in .tools/ when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Without the crate registry the offline bundle beside the checkout stands in for it.
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 STYTCH_VERSION="15.3.0"
 venv=".tools/stytch-venv"
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
-say() { printf '  -- %s\n' "$*"; }
 
 if ! "$venv/bin/python" -c "import stytch, sys; sys.exit(stytch.__version__ != '$STYTCH_VERSION')" 2>/dev/null; then
   say "python3 -m venv $venv; pip install stytch==$STYTCH_VERSION"
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-    as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-    as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+    apt_install python3-venv
     python3 -m venv "$venv"
   fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "stytch==$STYTCH_VERSION"

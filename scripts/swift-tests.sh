@@ -14,11 +14,10 @@
 # on Apple platforms it is the XCFramework of scripts/build-xcframework.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 lib_dir="$target_dir/debug"
-say() { printf '  -- %s\n' "$*"; }
 
 # The toolchain: on the PATH, or where swift.org's Linux tarball and the Swift docker images
 # put it (a CI shell's PATH often lacks it), or $SWIFT_TOOLCHAIN/usr/bin.

@@ -10,10 +10,8 @@
 #                            per point, then 300 s per cargo-fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Without the crate and npm registries the offline bundle beside the checkout stands in for
-# them (see ../shared/offline/README.md); sourcing it again is harmless.
-# shellcheck source=/dev/null
-[ -f ../shared/offline/activate.sh ] && . ../shared/offline/activate.sh
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 full=0
 for arg in "$@"; do
@@ -40,13 +38,7 @@ fi
 
 # The Keystore store's tests start a JVM in the test process: they need a JDK (javac, libjvm).
 # kotlin-tests.sh installs the rest of what it needs (kotlinc, JNA) itself.
-if ! command -v javac >/dev/null; then
-  step "apt-get install openjdk-17-jdk-headless (no JDK found)"
-  sudo_if_needed=()
-  [ "$(id -u)" = 0 ] || sudo_if_needed=(sudo)
-  "${sudo_if_needed[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_if_needed[@]}" apt-get install -y -qq openjdk-17-jdk-headless
-fi
+ensure_jdk
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
