@@ -59,6 +59,8 @@ impl ForeignSessionStore for BuiltIn {
     }
 
     fn save(&self, blob: Vec<u8>) -> Result<(), StoreError> {
+        // The engine's envelope, tokens included, copied for the FFI: wiped once saved.
+        let blob = zeroize::Zeroizing::new(blob);
         self.0.save(&blob)
     }
 
