@@ -9,6 +9,8 @@
 //   `swift build` and `swift test` run on a Linux machine.
 // - SessionKitBindings: the Swift that UniFFI generates from the built library (not
 //   committed; scripts/generate-bindings.sh writes it).
+// - SessionKitAtomics: a few lines of C11 (an atomic revision and a thread-local slot) that
+//   let reads of the session take no lock (Swift's own Atomic needs iOS 18).
 // - SessionKit: the hand-written wrapper, Swift 6 with strict concurrency.
 import PackageDescription
 
@@ -46,8 +48,12 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .target(
+            name: "SessionKitAtomics",
+            path: "ios/Sources/SessionKitAtomics"
+        ),
+        .target(
             name: "SessionKit",
-            dependencies: ["SessionKitBindings"],
+            dependencies: ["SessionKitBindings", "SessionKitAtomics"],
             path: "ios/Sources/SessionKit",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
@@ -56,6 +62,19 @@ let package = Package(
             dependencies: ["SessionKit", "SessionKitBindings"],
             path: "ios/Tests/SessionKitTests",
             swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // An app under the compiler's strictest settings: `import SessionKit` alone, member
+        // import visibility (SE-0444) and Swift 6 strict concurrency. It compiles only if
+        // every public type and case is usable that way and no public name is ambiguous.
+        .testTarget(
+            name: "SessionKitStrictAppTests",
+            dependencies: ["SessionKit"],
+            path: "ios/Tests/SessionKitStrictAppTests",
+            swiftSettings: [
+                .swiftLanguageMode(.v6),
+                .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+            ]
         ),
         .executableTarget(
             name: "SessionKitBenchmarks",

@@ -88,7 +88,8 @@ val generateUniffiBindings by tasks.registering(Exec::class) {
     doFirst { out.deleteRecursively() }
     commandLine(
         "bash", "-c",
-        "cargo build -p sessionkit-ffi --features cli && " +
+        // `jvm`: the Keystore store and the JNI entry, as an Android build of the library has.
+        "cargo build -p sessionkit-ffi --features cli,jvm && " +
             "'${cargoTargetDir.path}/debug/uniffi-bindgen' generate --no-format --library " +
             "'${cargoTargetDir.path}/debug/libsessionkit_ffi.so' --language kotlin --out-dir '${out.path}'",
     )

@@ -14,11 +14,12 @@ use sessionkit::diagnostics::SchedulerStats;
 use sessionkit::jwt::JwtCheck;
 use sessionkit::{
     ListenerHandle, RestoreOutcome, RevokeOutcome, Session, SessionError, SessionInfo,
-    SessionTokens,
+    SessionStatus, SessionTokens,
 };
 
 use crate::config::ClientConfig;
 use crate::listener::CoreListener;
+use crate::state::ClientState;
 use sessionkit::ForeignSessionStore;
 
 use crate::store::CoreStore;
@@ -31,18 +32,35 @@ pub struct SessionClient {
 
 #[uniffi::export]
 impl SessionClient {
-    /// Starts the engine with `config` and `store`, and restores the stored session, if any.
-    /// Restoring never fails the start: see [`SessionClient::restore_outcome`]. Reads the
-    /// store once on the calling thread.
+    /// Starts the engine with `config` and `store` and returns at once: the stored session is
+    /// read on the engine's own threads, never on the caller's (X2). Until then the status is
+    /// `Restoring`; [`SessionClient::restored`] waits for it. Restoring never fails the start:
+    /// see [`SessionClient::restore_outcome`].
     ///
-    /// Throws `InvalidArgument` when the configuration is not usable.
+    /// Throws `InvalidArgument` when the configuration is not usable (S9 included).
     #[uniffi::constructor]
     pub fn new(
         config: ClientConfig,
         store: Arc<dyn ForeignSessionStore>,
     ) -> Result<Arc<Self>, SessionError> {
-        let engine = config.builder()?.store(CoreStore(store)).build()?;
+        let engine = config.builder()?.store(CoreStore(store)).start()?;
         Ok(Arc::new(Self { engine }))
+    }
+
+    /// Waits until storage has been read once and says what was found (X2).
+    pub async fn restored(&self) -> RestoreOutcome {
+        self.engine.restored().await
+    }
+
+    /// Restoring, signed out, pending or signed in (R6). No I/O, no lock.
+    pub fn status(&self) -> SessionStatus {
+        self.engine.status()
+    }
+
+    /// What a wrapper caches, read at once: the session's fields, its provenance, the status,
+    /// the revision and the server-clock offset. One call per change, never per read.
+    pub fn state(&self) -> ClientState {
+        ClientState::of(&self.engine)
     }
 
     /// The cached session, or none; never an expired one (R1, on server time). No I/O, no
@@ -106,6 +124,11 @@ impl SessionClient {
         listener: Arc<dyn sessionkit::ForeignSessionListener>,
     ) -> Arc<ListenerHandle> {
         Arc::new(self.engine.on_change(CoreListener(listener)))
+    }
+
+    /// How many listeners are subscribed (diagnostics).
+    pub fn listener_count(&self) -> u64 {
+        self.engine.listener_count() as u64
     }
 
     /// What the engine found in storage when it started, or when storage last came back.

@@ -34,6 +34,7 @@ mod config;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 mod keystore;
 mod listener;
+mod state;
 mod store;
 
 #[cfg(any(target_os = "android", feature = "jvm"))]
@@ -42,6 +43,7 @@ pub use client::SessionClient;
 pub use config::ClientConfig;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 pub use keystore::android_keystore_store;
+pub use state::ClientState;
 #[cfg(target_vendor = "apple")]
 pub use store::keychain_store;
 pub use store::{encrypted_file_store, memory_store};

@@ -125,21 +125,21 @@ pub mod diagnostics {
 pub use engine::{
     ChangeCause, Clock, Generation, ListenerHandle, RefreshPolicy, RestoreOutcome, RevokeOutcome,
     SessionChange, SessionClient, SessionClientBuilder, SessionEvent, SessionInfo, SessionListener,
-    SignOutReason, StorageIssue, SystemClock,
+    SessionStatus, SignOutReason, StorageIssue, SystemClock,
 };
 pub use error::SessionError;
 /// The `jni` crate this crate was built with, so that callers hand
 /// [`AndroidKeystoreStore::new`] a `JavaVM` of the same version.
 #[cfg(feature = "android-keystore")]
 pub use jni;
-#[cfg(feature = "uniffi")]
-pub use model::JsonValue;
 pub use model::{
     AuthenticationFactor, AuthenticatorAppFactor, BiometricFactor, CryptoWalletFactor,
     DeliveryMethod, EmailFactor, FactorDetail, FactorType, JsonObject, OAuthFactor,
     PhoneNumberFactor, RecoveryCodeFactor, Session, SessionAttributes, SessionTokens,
     WebAuthnFactor,
 };
+#[cfg(feature = "uniffi")]
+pub use model::{JsonValue, SessionFields};
 #[cfg(feature = "android-keystore")]
 pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{

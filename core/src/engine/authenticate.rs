@@ -277,9 +277,11 @@ impl SessionEngine {
             }
             Err(error) if force_clear => {
                 tracing::warn!(%error, "revoke failed; clearing locally as asked (force_clear)");
+                // The transport's own words ("could not connect: ..."): what kept the server
+                // from hearing the revoke. Not the public error's sentence, which speaks of a
+                // session kept, when this one was just cleared.
                 RevokeOutcome::ClearedLocallyOnly {
-                    // Logged just above; `public` converts without logging again.
-                    reason: Error::Transport(error).public().0.to_string(),
+                    reason: error.to_string(),
                 }
             }
             Err(error) => return Err(Error::Transport(error).into()),

@@ -7,7 +7,7 @@ use tokio::runtime::Handle;
 use super::client::SessionClient;
 use super::clock::Clock;
 use super::commit::SessionState;
-use super::concurrency::Signal;
+use super::concurrency::{self, Signal};
 use super::flight::Flights;
 use super::runtime::EngineRuntime;
 use super::scheduler::{RefreshPolicy, Scheduler};
@@ -79,7 +79,8 @@ impl SessionClientBuilder {
 
     /// How the engine refreshes the session by itself (S1-S8). On by default whenever a
     /// transport is configured, with [`RefreshPolicy::default`]: a 180 s heartbeat and a 60 s
-    /// margin before the session or the JWT expires.
+    /// margin before the session or the JWT expires. A policy below the floors of
+    /// [`RefreshPolicy::validate`] makes the build fail with `InvalidArgument` (S9).
     pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
         self.refresh = Some(policy);
         self
@@ -116,12 +117,47 @@ impl SessionClientBuilder {
         self
     }
 
-    /// Builds the engine and restores the stored session, if any.
+    /// Builds the engine and restores the stored session, if any, on the caller's thread,
+    /// which it blocks on the store. For Rust code that can wait; an app's UI thread should
+    /// use [`start`](Self::start).
     ///
     /// Restoring never fails the build: a corrupt blob is wiped and an unreachable store is
-    /// retried later; [`SessionClient::restore_outcome`] tells which happened. The store is
-    /// read on the caller's thread.
+    /// retried later; [`SessionClient::restore_outcome`] tells which happened.
+    ///
+    /// Fails with [`SessionError::InvalidArgument`] when the configuration is not usable (a
+    /// refresh policy below its floors, S9; a transport that cannot be set up).
     pub fn build(self) -> Result<SessionClient, SessionError> {
+        let (engine, refresh) = self.engine()?;
+        engine.state.restore();
+        // After restoring: the scheduler's first look finds the restored session and
+        // refreshes it (S4). Had it started first, it would find it all the same.
+        let scheduler = Scheduler::start(&engine, refresh);
+        Ok(SessionClient::from_parts(engine, scheduler))
+    }
+
+    /// Builds the engine and returns at once; the stored session is read on the engine's
+    /// blocking pool, never on the caller's thread (X2). Until it has been read,
+    /// [`SessionClient::status`] is [`SessionStatus::Restoring`](crate::SessionStatus) and
+    /// [`SessionClient::restored`] waits for it. A change the app makes meanwhile
+    /// (`update_session`, `clear`) lands on top of the restored state.
+    ///
+    /// Fails only for a configuration that is not usable, as [`build`](Self::build) does.
+    pub fn start(self) -> Result<SessionClient, SessionError> {
+        let (engine, refresh) = self.engine()?;
+        let restoring = Arc::clone(&engine);
+        // Not awaited: the restore runs on its own, and `restored()` says when it is done.
+        drop(concurrency::blocking(&engine.runtime, move || {
+            restoring.state.restore();
+        }));
+        let scheduler = Scheduler::start(&engine, refresh);
+        Ok(SessionClient::from_parts(engine, scheduler))
+    }
+
+    /// The engine's parts, configured and checked, with nothing read yet.
+    fn engine(self) -> Result<(Arc<SessionEngine>, Option<RefreshPolicy>), SessionError> {
+        if let Some(policy) = &self.refresh {
+            policy.validate().map_err(Error::InvalidArgument)?;
+        }
         let store = self
             .store
             .unwrap_or_else(|| Arc::new(MemoryStore::new()) as Arc<dyn SessionStore>);
@@ -151,10 +187,6 @@ impl SessionClientBuilder {
             runtime,
             changed,
         });
-        engine.state.restore();
-        // After restoring: the scheduler's first look finds the restored session and
-        // refreshes it (S4). Had it started first, it would find it all the same.
-        let scheduler = Scheduler::start(&engine, self.refresh);
-        Ok(SessionClient::from_parts(engine, scheduler))
+        Ok((engine, self.refresh))
     }
 }

@@ -12,6 +12,7 @@ use super::listeners::ListenerHandle;
 use super::scheduler::Scheduler;
 use super::session_engine::SessionEngine;
 use super::state::Generation;
+use super::status::SessionStatus;
 use crate::error::{Error, SessionError};
 use crate::model::{Session, SessionTokens};
 
@@ -31,7 +32,7 @@ pub struct SessionClient {
     scheduler: Arc<Scheduler>,
 }
 
-/// The session and where it came from (`getInfo` in Stytch's SDKs).
+/// The session, where it came from and where the engine stands (`getInfo` in Stytch's SDKs).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionInfo {
@@ -40,6 +41,12 @@ pub struct SessionInfo {
     /// True from the moment the state was loaded from storage until the first successful
     /// authenticate in this process (R2).
     pub from_cache: bool,
+    /// Restoring, signed out, pending (tokens being confirmed) or signed in (R6).
+    pub status: SessionStatus,
+    /// The revision of the state this was read from: at least a change's
+    /// [`SessionChange::revision`](crate::SessionChange::revision) once that change has been
+    /// applied, so a listener can tell that its read shows the change it hears of (O2).
+    pub revision: u64,
 }
 
 impl SessionClient {
@@ -77,15 +84,23 @@ impl SessionClient {
         self.engine.state.load().live_session(now).map(Arc::clone)
     }
 
-    /// The cached session and whether it came from storage without server confirmation
-    /// since (R2).
+    /// The cached session, whether it came from storage without server confirmation since
+    /// (R2), and the engine's status (R6).
     pub fn get_info(&self) -> SessionInfo {
         let now = self.engine.clock.now_millis(); // first, as in get_sync
         let snapshot = self.engine.state.load();
         SessionInfo {
             session: snapshot.live_session(now).map(Arc::clone),
             from_cache: snapshot.from_cache,
+            status: snapshot.status(now),
+            revision: snapshot.revision,
         }
+    }
+
+    /// Restoring, signed out, pending or signed in (R6). No I/O, no lock.
+    pub fn status(&self) -> SessionStatus {
+        let now = self.engine.clock.now_millis();
+        self.engine.state.load().status(now)
     }
 
     /// Both tokens, or `None` when the engine holds none or its known session has expired
@@ -100,10 +115,28 @@ impl SessionClient {
         self.engine.state.load().generation
     }
 
-    /// What the engine found in storage when it started, or when storage last came back.
+    /// What the engine found in storage when it started, or when storage last came back;
+    /// [`RestoreOutcome::Pending`] while a restore started by
+    /// [`SessionClientBuilder::start`](crate::SessionClientBuilder::start) is still running.
     /// No lock.
     pub fn restore_outcome(&self) -> RestoreOutcome {
         self.engine.state.restore_outcome()
+    }
+
+    /// Waits until storage has been read once (X2) and says what was found. Returns at once
+    /// for a client built with [`build`](crate::SessionClientBuilder::build), or once the
+    /// first restore attempt ended (an outcome of [`RestoreOutcome::Unavailable`] included:
+    /// the read is retried by [`storage_became_available`](Self::storage_became_available)).
+    pub async fn restored(&self) -> RestoreOutcome {
+        let changed = &self.engine.changed;
+        loop {
+            let seen = changed.version();
+            let outcome = self.engine.state.restore_outcome();
+            if outcome != RestoreOutcome::Pending {
+                return outcome;
+            }
+            changed.changed(seen).await;
+        }
     }
 
     /// The estimated offset of the server's clock from this device's, in milliseconds

@@ -29,9 +29,14 @@ use crate::store::{SessionStore, StoreError};
 
 /// What the engine found in storage when it started, or when storage last came back.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[non_exhaustive]
 pub enum RestoreOutcome {
+    /// Storage has not been read yet: the engine was started with
+    /// [`SessionClientBuilder::start`](crate::SessionClientBuilder::start) and its restore is
+    /// still running ([`SessionClient::restored`](crate::SessionClient::restored) waits for
+    /// it).
+    Pending,
     /// Nothing was stored.
     Empty,
     /// A session was restored; `get_info().from_cache` is true until it is confirmed.
@@ -59,6 +64,7 @@ pub enum RestoreOutcome {
 impl fmt::Display for RestoreOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Pending => f.write_str("storage not read yet"),
             Self::Empty => f.write_str("nothing stored"),
             Self::Restored => f.write_str("session restored from storage"),
             Self::Corrupted { detail } => write!(f, "stored session corrupted and wiped: {detail}"),
@@ -71,6 +77,10 @@ impl fmt::Display for RestoreOutcome {
 /// How the store relates to the state in memory; guarded by the writer lock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Persistence {
+    /// Storage has not been read yet. The first state change reads it before it applies
+    /// (so a change made while the start-up restore is still on its way lands on top of
+    /// the restored state, never under it).
+    Unread,
     /// The store holds the current state.
     InSync,
     /// The last write failed; the current state must be written again.
@@ -107,9 +117,9 @@ impl SessionState {
         changed: Arc<Signal>,
     ) -> Self {
         Self {
-            cell: SnapshotCell::from_pointee(Snapshot::default()),
-            restore_outcome: SnapshotCell::from_pointee(RestoreOutcome::Empty),
-            writer: Mutex::new(Persistence::NotLoaded),
+            cell: SnapshotCell::from_pointee(Snapshot::restoring()),
+            restore_outcome: SnapshotCell::from_pointee(RestoreOutcome::Pending),
+            writer: Mutex::new(Persistence::Unread),
             store,
             listeners: Listeners::new(),
             clock,
@@ -139,6 +149,9 @@ impl SessionState {
         change: impl FnOnce(&Snapshot) -> Option<(Snapshot, ChangeCause)>,
     ) -> Committed {
         let mut writer = self.writer.lock();
+        if *writer == Persistence::Unread {
+            self.restore_locked(&mut writer);
+        }
         let current = self.cell.load_full();
         let Some((mut next, cause)) = change(&current) else {
             return Committed {
@@ -147,6 +160,7 @@ impl SessionState {
             };
         };
         let changed = !next.same_content(&current);
+        next.revision = current.revision + u64::from(changed);
         let write = changed || *writer != Persistence::InSync;
         let storage_error = if write {
             let written = self.persist(&mut writer, &next);
@@ -207,8 +221,8 @@ impl SessionState {
         }
     }
 
-    /// Reads the store into memory, unless state has changed since start-up (then memory is
-    /// newer than whatever the store holds).
+    /// Reads the store into memory, unless that was done already, or state has changed since
+    /// start-up (then memory is newer than whatever the store holds).
     pub(crate) fn restore(&self) {
         let mut writer = self.writer.lock();
         self.restore_locked(&mut writer);
@@ -232,15 +246,17 @@ impl SessionState {
                 }
                 result.map_err(SessionError::from)
             }
-            Persistence::NotLoaded => match self.restore_locked(&mut writer) {
-                Some(RestoreOutcome::Unavailable { detail }) => {
-                    Err(SessionError::StorageUnavailable { detail })
+            Persistence::Unread | Persistence::NotLoaded => {
+                match self.restore_locked(&mut writer) {
+                    Some(RestoreOutcome::Unavailable { detail }) => {
+                        Err(SessionError::StorageUnavailable { detail })
+                    }
+                    Some(RestoreOutcome::Failed { detail }) => {
+                        Err(SessionError::StorageFailed { detail })
+                    }
+                    _ => Ok(()),
                 }
-                Some(RestoreOutcome::Failed { detail }) => {
-                    Err(SessionError::StorageFailed { detail })
-                }
-                _ => Ok(()),
-            },
+            }
         };
         drop(writer);
         self.after_unlock();
@@ -250,7 +266,7 @@ impl SessionState {
     /// The restore itself, with the writer lock held. Returns what it found, or `None` when
     /// state had already been loaded or changed (nothing was read).
     fn restore_locked(&self, writer: &mut MutexGuard<'_, Persistence>) -> Option<RestoreOutcome> {
-        if **writer != Persistence::NotLoaded {
+        if !matches!(**writer, Persistence::Unread | Persistence::NotLoaded) {
             return None;
         }
         let loaded = guard_store(&*self.store, |store| store.load()).and_then(|blob| match blob {
@@ -268,7 +284,7 @@ impl SessionState {
         let outcome = match loaded {
             Ok(None) => {
                 **writer = Persistence::InSync;
-                self.set_health(&current, StorageHealth::Healthy);
+                self.finish_restoring(&current, StorageHealth::Healthy, ChangeCause::Restored);
                 RestoreOutcome::Empty
             }
             Ok(Some(envelope)) => {
@@ -276,7 +292,9 @@ impl SessionState {
                 if let Some(offset) = envelope.clock_offset_millis {
                     self.clock.restore(offset);
                 }
-                let next = Arc::new(Snapshot::from_envelope(current.generation.next(), envelope));
+                let mut next = Snapshot::from_envelope(current.generation.next(), envelope);
+                next.revision = current.revision + 1;
+                let next = Arc::new(next);
                 self.cell.store(Arc::clone(&next));
                 tracing::debug!(generation = %next.generation, "session restored from storage");
                 self.announce(&next, ChangeCause::Restored);
@@ -293,18 +311,24 @@ impl SessionState {
                 } else {
                     Persistence::Pending
                 };
-                // Whatever an earlier read said of storage, this wipe is the latest word.
-                self.set_health(&current, StorageHealth::after(&wiped));
+                // The issue first, then the change of status it causes (R6). Whatever an
+                // earlier read said of storage, this wipe is the latest word.
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::Corrupted {
                         detail: detail.clone(),
                     }));
+                self.finish_restoring(
+                    &current,
+                    StorageHealth::after(&wiped),
+                    ChangeCause::SignedOut(super::event::SignOutReason::StorageCorrupted),
+                );
                 RestoreOutcome::Corrupted { detail }
             }
             // E4: an outage is never a reason to sign out; the read is retried when the app
             // says storage is back.
             Err(StoreError::Unavailable { detail }) => {
                 tracing::info!(%detail, "stored session unreadable for now; will retry");
+                **writer = Persistence::NotLoaded;
                 self.set_health(&current, StorageHealth::Unavailable);
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::Unavailable {
@@ -316,11 +340,12 @@ impl SessionState {
             // `storage_became_available` that cannot come.
             Err(StoreError::Failed { detail }) => {
                 tracing::error!(%detail, "stored session unreadable; storage failed");
-                self.set_health(&current, StorageHealth::Failing);
+                **writer = Persistence::NotLoaded;
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::ReadFailed {
                         detail: detail.clone(),
                     }));
+                self.finish_restoring(&current, StorageHealth::Failing, ChangeCause::Restored);
                 RestoreOutcome::Failed { detail }
             }
         };
@@ -348,6 +373,22 @@ impl SessionState {
         result
     }
 
+    /// Ends the restoring state (R6) without a session: swaps in `current` with `health`,
+    /// and announces the change of status if the engine was still restoring.
+    fn finish_restoring(&self, current: &Snapshot, health: StorageHealth, cause: ChangeCause) {
+        if !current.restoring {
+            self.set_health(current, health);
+            return;
+        }
+        let mut next = current.clone();
+        next.storage = health;
+        next.restoring = false;
+        next.revision = current.revision + 1;
+        let next = Arc::new(next);
+        self.cell.store(Arc::clone(&next));
+        self.announce(&next, cause);
+    }
+
     /// Swaps in `current` with another storage health, if it differs (no announcement: the
     /// session did not change).
     fn set_health(&self, current: &Snapshot, health: StorageHealth) {
@@ -363,8 +404,10 @@ impl SessionState {
             session: snapshot.session.clone(),
             has_tokens: snapshot.tokens.is_some(),
             from_cache: snapshot.from_cache,
+            status: snapshot.status(self.clock.now_millis()),
             cause,
             generation: snapshot.generation,
+            revision: snapshot.revision,
         }));
     }
 

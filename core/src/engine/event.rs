@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::state::Generation;
+use super::status::SessionStatus;
 use crate::model::Session;
 
 /// Something a listener should know about.
@@ -29,10 +30,15 @@ pub struct SessionChange {
     pub has_tokens: bool,
     /// Whether the state came from storage and the server has not confirmed it since (R2).
     pub from_cache: bool,
+    /// Where the engine stands after the change (R6).
+    pub status: SessionStatus,
     /// Why the state changed.
     pub cause: ChangeCause,
     /// The identity generation of the new state (W4).
     pub generation: Generation,
+    /// The change's place in the engine's sequence of announced changes: larger for every
+    /// later change. A copy of the state at least this new shows this change (O2).
+    pub revision: u64,
 }
 
 /// Why the session state changed.
@@ -127,7 +133,7 @@ impl fmt::Display for SessionEvent {
 
 impl fmt::Display for SessionChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}", self.cause, self.generation)?;
+        write!(f, "{}: {} ({}", self.cause, self.status, self.generation)?;
         match &self.session {
             Some(session) => write!(f, ", session {}", session.session_id)?,
             None if self.has_tokens => f.write_str(", tokens, session unknown")?,

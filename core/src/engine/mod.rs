@@ -13,7 +13,7 @@
 //!   `flight.rs`: the request in flight and the last one's report.
 //! - `listeners.rs` and `dispatch.rs`: subscriptions and their delivery threads;
 //!   `event.rs`: what they hear.
-//! - `state.rs`, `clock.rs`, `server_time.rs`, `runtime.rs`: plain data and time.
+//! - `state.rs`, `status.rs`, `clock.rs`, `server_time.rs`, `runtime.rs`: plain data and time.
 //! - `concurrency.rs`: every lock, atomic, signal, task, thread and timer used above, so
 //!   the model checker can stand in for all of them at once.
 //!
@@ -51,6 +51,7 @@ mod scheduler;
 mod server_time;
 mod session_engine;
 mod state;
+mod status;
 
 pub use authenticate::RevokeOutcome;
 pub use builder::SessionClientBuilder;
@@ -63,3 +64,4 @@ pub use event::{
 pub use listeners::ListenerHandle;
 pub use scheduler::{RefreshPolicy, SchedulerState, SchedulerStats};
 pub use state::Generation;
+pub use status::SessionStatus;

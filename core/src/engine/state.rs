@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::status::SessionStatus;
 use crate::envelope::Envelope;
 use crate::model::{Session, SessionTokens};
 use crate::store::StoreError;
@@ -87,6 +88,13 @@ pub(crate) struct Snapshot {
     /// When the server last confirmed the session (server time).
     pub(crate) last_validated_at: Option<DateTime<Utc>>,
     pub(crate) storage: StorageHealth,
+    /// True until storage has been read (or memory took over from it): the engine does not
+    /// know yet whether a user is signed in (R6).
+    pub(crate) restoring: bool,
+    /// Counts the announced changes: every announced change has a larger revision than the
+    /// one before, so a wrapper's copy of the state can tell whether it is at least as new as
+    /// the change it is announcing (O2).
+    pub(crate) revision: u64,
 }
 
 impl Snapshot {
@@ -110,6 +118,16 @@ impl Snapshot {
             from_cache,
             last_validated_at,
             storage: StorageHealth::Healthy,
+            restoring: false,
+            revision: 0,
+        }
+    }
+
+    /// The state before storage has been read (R6).
+    pub(crate) fn restoring() -> Self {
+        Self {
+            restoring: true,
+            ..Self::default()
         }
     }
 
@@ -148,7 +166,22 @@ impl Snapshot {
             (None, None) => true,
             _ => false,
         };
-        same_session && self.tokens == other.tokens && self.from_cache == other.from_cache
+        same_session
+            && self.tokens == other.tokens
+            && self.from_cache == other.from_cache
+            && self.restoring == other.restoring
+    }
+
+    /// Where the engine stands at `server_now_millis` (R6): an expired session counts as
+    /// signed out, as R1 and R3 already read it.
+    pub(crate) fn status(&self, server_now_millis: i64) -> SessionStatus {
+        match (&self.tokens, &self.session) {
+            (Some(_), _) if self.session_expired(server_now_millis) => SessionStatus::SignedOut,
+            (Some(_), Some(_)) => SessionStatus::SignedIn,
+            (Some(_), None) => SessionStatus::Pending,
+            (None, _) if self.restoring => SessionStatus::Restoring,
+            (None, _) => SessionStatus::SignedOut,
+        }
     }
 
     /// The session, unless it has expired at `server_now_millis` (R1).

@@ -148,8 +148,60 @@ uniffi::custom_type!(DeliveryMethod, String, {
     try_lift: |wire| Ok(DeliveryMethod::from(wire.as_str())),
 });
 
+/// Every field of a [`Session`] in one value, so that a wrapper copies a session into its own
+/// language's value with one call across the FFI instead of one per field.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct SessionFields {
+    /// The server's identifier of this session.
+    pub session_id: String,
+    /// The user the session belongs to.
+    pub user_id: String,
+    /// When the user signed in.
+    pub started_at: DateTime<Utc>,
+    /// When the session was last authenticated against the server.
+    pub last_accessed_at: DateTime<Utc>,
+    /// After this instant (server time) the session is no longer valid.
+    pub expires_at: DateTime<Utc>,
+    /// Where the session was created from.
+    pub attributes: SessionAttributes,
+    /// How the user proved who they are.
+    pub authentication_factors: Vec<AuthenticationFactor>,
+    /// Claims the app's backend attached to the session.
+    pub custom_claims: JsonObject,
+    /// Roles granted to the user for this session.
+    pub roles: Vec<String>,
+    /// Fields this version of SessionKit does not know.
+    pub unknown_fields: JsonObject,
+    /// The session object as JSON, as the server sent it (M2).
+    pub json: String,
+}
+
+impl From<&Session> for SessionFields {
+    fn from(session: &Session) -> Self {
+        Self {
+            session_id: session.session_id.clone(),
+            user_id: session.user_id.clone(),
+            started_at: session.started_at,
+            last_accessed_at: session.last_accessed_at,
+            expires_at: session.expires_at,
+            attributes: session.attributes.clone(),
+            authentication_factors: session.authentication_factors.clone(),
+            custom_claims: session.custom_claims.clone(),
+            roles: session.roles.clone(),
+            unknown_fields: session.extra.clone(),
+            json: session.to_json(),
+        }
+    }
+}
+
 #[uniffi::export]
 impl Session {
+    /// Every field at once (one call across the FFI).
+    #[uniffi::method(name = "fields")]
+    fn ffi_fields(&self) -> SessionFields {
+        SessionFields::from(self)
+    }
+
     /// The server's identifier of this session.
     #[uniffi::method(name = "session_id")]
     fn ffi_session_id(&self) -> String {

@@ -18,7 +18,7 @@ pub use factor::{
     RecoveryCodeFactor, WebAuthnFactor,
 };
 #[cfg(feature = "uniffi")]
-pub use ffi::JsonValue;
+pub use ffi::{JsonValue, SessionFields};
 pub use json::JsonObject;
 pub(crate) use json::{describe_json_error, null_as_default, starts_as_object};
 pub use session::{Session, SessionAttributes};

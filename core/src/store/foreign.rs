@@ -10,6 +10,9 @@ use crate::SessionEvent;
 
 /// Persistent storage for the session envelope, implemented in Kotlin or Swift.
 ///
+/// The blob holds the session's tokens: keep it as securely as the Keychain or the Android
+/// Keystore would (encrypted at rest, out of backups), never in plain preferences.
+///
 /// `save` must be atomic: after a crash the store holds the previous blob or the new one,
 /// whole (P2). The engine serialises calls, never calls with a read lock held, and may call
 /// from any thread; methods may block. The error says what the engine does: `Unavailable`

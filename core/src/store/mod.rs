@@ -1,8 +1,8 @@
 //! Where the session survives a restart (SPEC P1, P2, E4, E5).
 //!
-//! A [`SessionStore`] keeps one opaque blob: the engine's versioned envelope, which holds the
-//! tokens. The engine decides what the blob means; a store only has to keep it safe and
-//! replace it atomically. Apps can bring their own store (for example one written in Kotlin
+//! A [`SessionStore`] keeps one blob: the engine's versioned envelope, which holds the tokens
+//! (so it must be kept as securely as the Keychain or Keystore would). The engine decides what
+//! the blob means; a store only has to keep it secret and safe and replace it atomically. Apps can bring their own store (for example one written in Kotlin
 //! or Swift) by implementing this trait.
 
 #[cfg(feature = "android-keystore")]
@@ -24,6 +24,13 @@ pub use keychain::{KeychainConfig, KeychainStore};
 pub use memory::MemoryStore;
 
 /// Persistent storage for the session envelope.
+///
+/// **The blob holds the session's tokens.** Whoever reads it can act as the signed-in user,
+/// so a store must keep it as securely as the Keychain or the Android Keystore would:
+/// encrypted at rest under a key that never leaves the device, out of backups, out of logs.
+/// A plain preferences file (`UserDefaults`, `SharedPreferences`) or an unencrypted file is
+/// not a place for it. The built-in stores ([`KeychainStore`], the Keystore store,
+/// [`EncryptedFileStore`]) do this; an app-supplied store must too.
 ///
 /// Implementations must make [`save`](SessionStore::save) atomic: after a crash the store
 /// holds either the previous blob or the new one, whole (SPEC P2). The engine serialises

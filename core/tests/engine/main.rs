@@ -10,3 +10,4 @@ mod alloc_free_reads;
 mod authenticate;
 mod no_token_leaks;
 mod state_and_observation;
+mod status_and_start;

@@ -1,8 +1,12 @@
 import Foundation
-import SessionKitBindings
 
 /// Storage of your own for the session (SPEC P1): the Keychain through your own wrapper, an
-/// app group container, a database. SessionKit hands it one opaque, versioned blob.
+/// app group container, a database. SessionKit hands it one versioned blob.
+///
+/// **The blob holds the session's tokens.** Whoever reads it can act as the signed-in user,
+/// so keep it as securely as the Keychain would: encrypted at rest, on this device only, out
+/// of backups and logs. Never put it in `UserDefaults` or a plain file; `.keychain` does all
+/// of this for you.
 ///
 /// Calls come from SessionKit's own threads, one at a time, never from the caller of a
 /// `SessionKit` method (W7); they may block. `save` must be atomic: after a crash the store
@@ -28,40 +32,4 @@ public enum SessionStoreError: Error, Sendable, Equatable {
     /// A failure that will not pass by itself (E7). Anything else a store throws counts as
     /// this too.
     case failed(String)
-}
-
-/// An app's `SessionStore` as the engine's store interface.
-final class ForeignStore: ForeignSessionStore {
-    private let store: any SessionStore
-
-    init(_ store: any SessionStore) {
-        self.store = store
-    }
-
-    func load() throws -> Data? {
-        try mapped { try store.load() }
-    }
-
-    func save(blob: Data) throws {
-        try mapped { try store.save(blob) }
-    }
-
-    func clear() throws {
-        try mapped { try store.clear() }
-    }
-
-    private func mapped<T>(_ call: () throws -> T) throws(StoreError) -> T {
-        do {
-            return try call()
-        } catch SessionStoreError.unavailable(let detail) {
-            throw .Unavailable(detail: detail)
-        } catch SessionStoreError.corrupted(let detail) {
-            throw .Corrupted(detail: detail)
-        } catch SessionStoreError.failed(let detail) {
-            throw .Failed(detail: detail)
-        } catch {
-            // Only the type: an app's error text is not SessionKit's to repeat.
-            throw .Failed(detail: "the app's SessionStore threw \(type(of: error))")
-        }
-    }
 }

@@ -3,23 +3,41 @@ import SessionKitBindings
 /// Keeps an `onChange` handler subscribed: `cancel()` it, or let it go, to unsubscribe
 /// (SPEC O1). Like Combine's `AnyCancellable`, keep it in a property or a set.
 public final class SessionSubscription: Sendable, Hashable {
-    private let handle: ListenerHandle
+    private let handle: ListenerHandle?
+    private let onCancel: (@Sendable () -> Void)?
+    private let cancelled: Locked<Bool>
 
-    init(_ handle: ListenerHandle) {
+    /// A subscription to the engine, or (nil) an inert one, for a closed client.
+    init(_ handle: ListenerHandle?) {
         self.handle = handle
+        onCancel = nil
+        cancelled = Locked(handle == nil)
+    }
+
+    /// A subscription that runs `onCancel` once when cancelled or released (a fake's).
+    init(onCancel: @escaping @Sendable () -> Void) {
+        handle = nil
+        self.onCancel = onCancel
+        cancelled = Locked(false)
     }
 
     deinit {
-        handle.unsubscribe()
+        cancel()
     }
 
     /// Unsubscribes now: nothing announced later arrives. Calling it twice is harmless.
     public func cancel() {
-        handle.unsubscribe()
+        let first = cancelled.withLock { cancelled in
+            defer { cancelled = true }
+            return !cancelled
+        }
+        guard first else { return }
+        handle?.unsubscribe()
+        onCancel?()
     }
 
     /// Whether the handler is still subscribed.
-    public var isActive: Bool { handle.isSubscribed() }
+    public var isActive: Bool { !cancelled.withLock { $0 } }
 
     /// Keeps this subscription in `set`, as `AnyCancellable.store(in:)` does.
     public func store(in set: inout Set<SessionSubscription>) {

@@ -1,5 +1,3 @@
-import SessionKitBindings
-
 /// The session's two tokens: hand them to your backend, never to a log. `description`,
 /// `debugDescription` and `dump` print them redacted (SPEC M3).
 public struct SessionTokens: Sendable, Equatable, CustomStringConvertible,
@@ -10,9 +8,9 @@ public struct SessionTokens: Sendable, Equatable, CustomStringConvertible,
     /// The session JWT (lives about five minutes; SessionKit refreshes it).
     public let sessionJwt: String
 
-    init(_ tokens: SessionKitBindings.SessionTokens) {
-        sessionToken = tokens.sessionToken()
-        sessionJwt = tokens.sessionJwt()
+    public init(sessionToken: String, sessionJwt: String) {
+        self.sessionToken = sessionToken
+        self.sessionJwt = sessionJwt
     }
 
     public var description: String { "SessionTokens(sessionToken: [redacted], sessionJwt: [redacted])" }

@@ -15,10 +15,10 @@ final class AgainstTheSandboxTests: XCTestCase {
     /// A kit on the sandbox holding a freshly signed-in, authenticated session.
     private func signedInKit(
         storage: SessionStorage = .memory, customClaims: [String: Any]? = nil
-    ) async throws -> (SessionKit, Sandbox.SignedIn) {
+    ) async throws -> (SessionKitClient, Sandbox.SignedIn) {
         let sandbox = try sandbox()
         let signedIn = try await sandbox.signIn(customClaims: customClaims)
-        let kit = try SessionKit.start(configuration: sandbox.configuration(), storage: storage)
+        let kit = try await started(configuration: sandbox.configuration(), storage: storage)
         try await kit.updateSession(sessionToken: signedIn.sessionToken, sessionJwt: signedIn.sessionJwt)
         try await kit.authenticate()
         return (kit, signedIn)
@@ -29,7 +29,7 @@ final class AgainstTheSandboxTests: XCTestCase {
     func test_w1_update_session_persists_announces_and_leaves_the_session_unknown() async throws {
         let sandbox = try sandbox()
         let store = TestStore()
-        let kit = try SessionKit.start(configuration: sandbox.configuration(), storage: .custom(store))
+        let kit = try await started(configuration: sandbox.configuration(), storage: .custom(store))
         let events = EventQueue(kit)
         let signedIn = try await sandbox.signIn()
 
@@ -76,7 +76,7 @@ final class AgainstTheSandboxTests: XCTestCase {
     func test_w7_a_write_never_blocks_the_calling_thread_while_the_store_works() async throws {
         let sandbox = try sandbox()
         let store = TestStore()
-        let kit = try SessionKit.start(configuration: sandbox.configuration(), storage: .custom(store))
+        let kit = try await started(configuration: sandbox.configuration(), storage: .custom(store))
         store.closeGate()
         let write = Task { try await kit.updateSession(sessionToken: "token-w7", sessionJwt: "jwt.w7.value") }
         // The store is stuck in save; this thread goes on reading.
@@ -115,7 +115,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         configuration.baseURL = URL(string: "http://127.0.0.1:\(server.port)")
         configuration.requestTimeout = .milliseconds(300)
         configuration.automaticRefresh = false
-        let kit = try SessionKit.start(configuration: configuration)
+        let kit = try await started(configuration: configuration)
         try await kit.updateSession(sessionToken: "token-in-flight", sessionJwt: "jwt.in.flight")
 
         let call = Task { try await kit.authenticate() }
@@ -139,7 +139,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         XCTAssertNil(kit.getSync())
         XCTAssertNil(kit.getTokens())
         // The server no longer knows it: a second client holding the same tokens is told so.
-        let other = try SessionKit.start(configuration: try sandbox().configuration())
+        let other = try await started(configuration: try sandbox().configuration())
         try await other.updateSession(sessionToken: signedIn.sessionToken, sessionJwt: signedIn.sessionJwt)
         do {
             try await other.authenticate()
@@ -165,7 +165,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         let sandbox = try sandbox()
         var configuration = sandbox.configuration()
         configuration.baseURL = URL(string: "http://127.0.0.1:\(closedPort())")
-        let kit = try SessionKit.start(configuration: configuration)
+        let kit = try await started(configuration: configuration)
         try await kit.updateSession(sessionToken: "token-e2", sessionJwt: "jwt.e2.value")
 
         do {
@@ -204,15 +204,15 @@ final class AgainstTheSandboxTests: XCTestCase {
     }
 
     func test_invalid_arguments_throw_invalid_argument_before_or_in_the_engine() async throws {
-        let kit = try SessionKit.start(configuration: try sandbox().configuration())
+        let kit = try await started(configuration: try sandbox().configuration())
         await assertInvalidArgument { try await kit.updateSession(sessionToken: "", sessionJwt: "") }
         await assertInvalidArgument { try await kit.authenticate(sessionDurationMinutes: -5) }
         var negative = try sandbox().configuration()
         negative.requestTimeout = .seconds(-1)
-        await assertInvalidArgument { _ = try SessionKit.start(configuration: negative) }
-        await assertInvalidArgument { _ = try SessionKit.start(configuration: .init(publicToken: "secret-live-oops")) }
+        await assertInvalidArgument { _ = try SessionKitClient.start(configuration: negative) }
+        await assertInvalidArgument { _ = try SessionKitClient.start(configuration: .init(publicToken: "secret-live-oops")) }
         await assertInvalidArgument {
-            _ = try SessionKit.start(
+            _ = try SessionKitClient.start(
                 configuration: .init(publicToken: "public-token-test-1"),
                 storage: .encryptedFile(path: URL(fileURLWithPath: "/tmp/unused"), key: Data(count: 16)))
         }
@@ -240,7 +240,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         let session = try XCTUnwrap(kit.getSync())
         kit.close()
 
-        let restarted = try SessionKit.start(configuration: try sandbox().configuration(), storage: .custom(store))
+        let restarted = try await started(configuration: try sandbox().configuration(), storage: .custom(store))
         XCTAssertEqual(restarted.restoreOutcome, .restored)
         XCTAssertEqual(restarted.getSync(), session)
         XCTAssertTrue(restarted.getInfo().fromCache, "from storage, unconfirmed in this process (R2)")
@@ -255,7 +255,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         let (kit, _) = try await signedInKit(storage: .encryptedFile(path: path, key: key))
         let session = kit.getSync()
         kit.close()
-        let restarted = try SessionKit.start(
+        let restarted = try await started(
             configuration: try sandbox().configuration(), storage: .encryptedFile(path: path, key: key))
         XCTAssertEqual(restarted.getSync(), session)
     }
@@ -263,7 +263,7 @@ final class AgainstTheSandboxTests: XCTestCase {
     func test_e4_a_swift_store_reporting_unavailable_is_never_a_sign_out() async throws {
         let store = TestStore(blob: envelope(sessionJSON: sessionJSON()))
         store.set(.unavailable)
-        let kit = try SessionKit.start(configuration: try sandbox().configuration(), storage: .custom(store))
+        let kit = try await started(configuration: try sandbox().configuration(), storage: .custom(store))
         guard case .unavailable = kit.restoreOutcome else { return XCTFail("\(kit.restoreOutcome)") }
         XCTAssertNil(kit.getSync())
         XCTAssertNotNil(store.stored, "nothing wiped")
@@ -279,37 +279,37 @@ final class AgainstTheSandboxTests: XCTestCase {
         XCTAssertEqual(kit.getSync()?.sessionId, "session-test-stored")
     }
 
-    func test_e5_a_corrupt_blob_in_a_swift_store_is_wiped_and_reported() throws {
+    func test_e5_a_corrupt_blob_in_a_swift_store_is_wiped_and_reported() async throws {
         let store = TestStore(blob: Data("not an envelope".utf8))
-        let kit = try SessionKit.start(configuration: try sandbox().configuration(), storage: .custom(store))
+        let kit = try await started(configuration: try sandbox().configuration(), storage: .custom(store))
         guard case .corrupted = kit.restoreOutcome else { return XCTFail("\(kit.restoreOutcome)") }
         XCTAssertNil(store.stored, "wiped")
         XCTAssertNil(kit.getSync())
     }
 
-    func test_e6_e7_a_swift_store_that_throws_unexpectedly_is_a_storage_failure() throws {
+    func test_e6_e7_a_swift_store_that_throws_unexpectedly_is_a_storage_failure() async throws {
         let store = TestStore(blob: envelope(sessionJSON: sessionJSON()))
         store.set(.failing)
-        let kit = try SessionKit.start(configuration: try sandbox().configuration(), storage: .custom(store))
+        let kit = try await started(configuration: try sandbox().configuration(), storage: .custom(store))
         guard case .failed(let detail) = kit.restoreOutcome else { return XCTFail("\(kit.restoreOutcome)") }
         XCTAssertTrue(detail.contains("Unexpected"), detail)
         XCTAssertFalse(detail.contains("stored-token"))
     }
 
-    func test_p3_a_session_left_by_a_previous_install_is_wiped_once_on_the_first_launch() throws {
+    func test_p3_a_session_left_by_a_previous_install_is_wiped_once_on_the_first_launch() async throws {
         let suite = "sessionkit-tests-\(UUID())"
         defer { UserDefaults(suiteName: suite)?.removePersistentDomain(forName: suite) }
         let store = TestStore(blob: envelope(sessionJSON: sessionJSON()))
         let storage = SessionStorage.custom(store).wipedOnReinstall(markerKey: "installed", defaultsSuite: suite)
 
-        let first = try SessionKit.start(configuration: try sandbox().configuration(), storage: storage)
+        let first = try await started(configuration: try sandbox().configuration(), storage: storage)
         XCTAssertEqual(first.restoreOutcome, .empty, "a previous install's session is not restored")
         XCTAssertNil(store.stored, "and is gone from the store")
         first.close()
 
         // This install's own session survives later launches.
         store.put(envelope(sessionJSON: sessionJSON()))
-        let second = try SessionKit.start(configuration: try sandbox().configuration(), storage: storage)
+        let second = try await started(configuration: try sandbox().configuration(), storage: storage)
         XCTAssertEqual(second.restoreOutcome, .restored)
         XCTAssertNotNil(store.stored)
     }
@@ -320,7 +320,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         let store = TestStore(blob: envelope(sessionJSON: sessionJSON()))
         store.set(.unavailable)  // a background launch before first unlock
         let storage = SessionStorage.custom(store).wipedOnReinstall(markerKey: "installed", defaultsSuite: suite)
-        let kit = try SessionKit.start(configuration: try sandbox().configuration(), storage: storage)
+        let kit = try await started(configuration: try sandbox().configuration(), storage: storage)
         guard case .unavailable = kit.restoreOutcome else { return XCTFail("\(kit.restoreOutcome)") }
         XCTAssertNil(kit.getSync())
 
@@ -330,12 +330,12 @@ final class AgainstTheSandboxTests: XCTestCase {
         XCTAssertNil(store.stored)
     }
 
-    func test_p3_the_keychain_is_refused_clearly_off_apple_platforms() throws {
+    func test_p3_the_keychain_is_refused_clearly_off_apple_platforms() async throws {
         #if canImport(Security)
         throw XCTSkip("an Apple platform: the Keychain exists")
         #else
         do {
-            _ = try SessionKit.start(
+            _ = try SessionKitClient.start(
                 configuration: .init(publicToken: "public-token-test-1"),
                 storage: .keychain(service: "dev.sessionkit.tests"))
             XCTFail("a Keychain store on Linux")
@@ -348,27 +348,9 @@ final class AgainstTheSandboxTests: XCTestCase {
 
     // MARK: Reads
 
-    func test_r1_r5_get_sync_never_returns_a_session_expired_on_server_time() async throws {
-        let (kit, _) = try await signedInKit()
-        let live = try XCTUnwrap(kit.getSync())
-        let expiresAt = live.expiresAtMillis
-        let now = CachedState(session: live, fromCache: false, offsetMillis: 0)
-        XCTAssertEqual(now.live(deviceNowMillis: expiresAt - 1), live)
-        XCTAssertNil(now.live(deviceNowMillis: expiresAt), "expired at expiresAt")
-        // A device clock an hour slow (the server an hour ahead): on this device's clock the
-        // session expires an hour earlier.
-        let hour: Int64 = 3_600_000
-        let slowDevice = CachedState(session: live, fromCache: false, offsetMillis: hour)
-        XCTAssertEqual(slowDevice.live(deviceNowMillis: expiresAt - hour - 1), live)
-        XCTAssertNil(slowDevice.live(deviceNowMillis: expiresAt - hour))
-        XCTAssertNil(CachedState.none.live(deviceNowMillis: 0))
-        // The kit applies the offset the engine learnt from the sandbox's answers.
-        XCTAssertNotNil(kit.serverClockOffset)
-    }
-
-    func test_r1_a_restored_session_already_expired_is_never_served() throws {
+    func test_r1_a_restored_session_already_expired_is_never_served() async throws {
         let store = TestStore(blob: envelope(sessionJSON: sessionJSON(expiresAt: "2020-01-01T00:00:00Z")))
-        let kit = try SessionKit.start(configuration: try sandbox().configuration(), storage: .custom(store))
+        let kit = try await started(configuration: try sandbox().configuration(), storage: .custom(store))
         XCTAssertNil(kit.getSync())
         XCTAssertNil(kit.session)
         XCTAssertNil(kit.getInfo().session)
@@ -464,7 +446,7 @@ final class AgainstTheSandboxTests: XCTestCase {
 
     func test_o2_events_stream_delivers_every_change_in_order() async throws {
         let sandbox = try sandbox()
-        let kit = try SessionKit.start(configuration: sandbox.configuration())
+        let kit = try await started(configuration: sandbox.configuration())
         let signedIn = try await sandbox.signIn()
         var events = kit.events.makeAsyncIterator()
         try await kit.updateSession(sessionToken: signedIn.sessionToken, sessionJwt: signedIn.sessionJwt)
@@ -485,7 +467,7 @@ final class AgainstTheSandboxTests: XCTestCase {
         var configuration = try sandbox().configuration()
         configuration.baseURL = URL(string: "http://127.0.0.1:\(server.port)")
         configuration.requestTimeout = .seconds(60)
-        let kit = try SessionKit.start(configuration: configuration)
+        let kit = try await started(configuration: configuration)
         try await kit.updateSession(sessionToken: "token-cancel", sessionJwt: "jwt.cancel.value")
 
         let call = Task { try await kit.authenticate() }
@@ -529,7 +511,7 @@ final class AgainstTheSandboxTests: XCTestCase {
     func test_s4_lifecycle_calls_steer_the_refresh_scheduler() async throws {
         let sandbox = try sandbox()
         let signedIn = try await sandbox.signIn()
-        let kit = try SessionKit.start(configuration: sandbox.configuration(automaticRefresh: true))
+        let kit = try await started(configuration: sandbox.configuration(automaticRefresh: true))
         let events = EventQueue(kit)
         try await kit.updateSession(sessionToken: signedIn.sessionToken, sessionJwt: signedIn.sessionJwt)
         let hydrated = try await events.nextChange()
@@ -568,9 +550,9 @@ final class AgainstTheSandboxTests: XCTestCase {
             XCTFail("authenticate after close")
         } catch let error as SessionKitError {
             XCTAssertEqual(error, .closed)
-            XCTAssertEqual(error.description, "this SessionKit was closed; start a new one")
+            XCTAssertEqual(error.description, "this SessionKitClient was closed; start a new one")
         }
-        XCTAssertEqual(kit.description, "SessionKit(closed)")
+        XCTAssertEqual(kit.description, "SessionKitClient(closed)")
     }
 
     func test_m3_tokens_print_redacted_in_swift() async throws {

@@ -85,7 +85,7 @@ final class Sandbox: @unchecked Sendable {
     }
 
     /// A configuration pointing at this sandbox; manual refresh unless asked.
-    func configuration(automaticRefresh: Bool = false) -> SessionKit.Configuration {
+    func configuration(automaticRefresh: Bool = false) -> SessionKitConfiguration {
         .init(publicToken: publicToken, baseURL: baseURL, projectID: projectID, automaticRefresh: automaticRefresh)
     }
 
@@ -108,6 +108,27 @@ final class Sandbox: @unchecked Sendable {
     /// Revokes `sessionToken` on the server behind the client's back (another device).
     func revokeOnServer(_ sessionToken: String) async throws {
         _ = try await post("/sdk/v1/sessions/revoke", secret: sessionToken, body: [:])
+    }
+
+    /// How many requests the sandbox has counted on `endpoint` (`authenticate`, `revoke`, ...).
+    func requestCount(_ endpoint: String) async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: baseURL.appendingPathComponent("sandbox/v1/requests"))
+        let counts = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        guard let count = counts[endpoint] as? Int else { throw SandboxError("no count for \(endpoint)") }
+        return count
+    }
+
+    /// Queues a fault (the JSON of `/sandbox/v1/faults`) for the next `times` requests.
+    func inject(_ endpoint: String, times: Int = 1, _ fault: [String: Any]) async throws {
+        var body = fault
+        body["endpoint"] = endpoint
+        body["times"] = times
+        var request = URLRequest(url: baseURL.appendingPathComponent("sandbox/v1/faults"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 204 else { throw SandboxError("fault refused") }
     }
 
     private func post(_ path: String, secret: String, body: [String: Any]) async throws -> [String: Any] {

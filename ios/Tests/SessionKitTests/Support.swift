@@ -62,7 +62,7 @@ final class EventQueue: @unchecked Sendable {
     private var waiter: CheckedContinuation<SessionEvent?, Never>?
     private(set) var subscription: SessionSubscription?
 
-    init(_ kit: SessionKit) {
+    init(_ kit: any SessionClient) {
         subscription = kit.onChange { [weak self] event in self?.push(event) }
     }
 
@@ -194,4 +194,13 @@ func withDeadline<T: Sendable>(
         }
         return value
     }
+}
+
+/// A client whose restore has finished, so that reads show what storage held.
+func started(
+    configuration: SessionKitConfiguration, storage: SessionStorage = .memory
+) async throws -> SessionKitClient {
+    let kit = try SessionKitClient.start(configuration: configuration, storage: storage)
+    _ = try await kit.restored()
+    return kit
 }

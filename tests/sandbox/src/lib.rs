@@ -19,6 +19,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod app;
 mod clock;
 mod counters;
@@ -67,6 +68,16 @@ impl Endpoint {
 
     fn index(self) -> usize {
         self as usize
+    }
+
+    /// The endpoint's name in the HTTP test controls (`/sandbox/v1/`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::SignIn => "sign_in",
+            Endpoint::Authenticate => "authenticate",
+            Endpoint::Revoke => "revoke",
+            Endpoint::Jwks => "jwks",
+        }
     }
 
     /// The axum route pattern.

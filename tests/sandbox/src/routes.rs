@@ -34,6 +34,7 @@ pub(crate) fn router(app: Arc<AppState>) -> Router {
         .route(Endpoint::Authenticate.path(), post(authenticate))
         .route(Endpoint::Revoke.path(), post(revoke))
         .route(Endpoint::Jwks.path(), get(jwks))
+        .merge(crate::admin::router())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "route_not_found").into_response()
         })

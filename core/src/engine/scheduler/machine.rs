@@ -130,6 +130,9 @@ pub(crate) struct Machine {
     not_before: Option<i64>,
     /// When the last attempt ended: anchors the heartbeat after a failure.
     last_attempt: Option<i64>,
+    /// When the last request for this identity started: the next one waits at least
+    /// [`RefreshPolicy::MIN_INTERVAL`] after it, whatever the policy (S9).
+    last_started: Option<i64>,
     foreground: bool,
     storage_paused: bool,
 }
@@ -143,6 +146,7 @@ impl Machine {
             failures: 0,
             not_before: None,
             last_attempt: None,
+            last_started: None,
             foreground: true,
             storage_paused: false,
         }
@@ -225,7 +229,10 @@ impl Machine {
             // S4: the network is back after retries stopped; a running backoff is left to
             // end (S8), and a healthy schedule needs no extra request.
             (S::GaveUp, Input::NetworkBack) => self.gate(S::Waiting { due: at(now) }),
-            (S::Waiting { .. } | S::BackingOff { .. }, Input::RefreshStarted) => S::Refreshing,
+            (S::Waiting { .. } | S::BackingOff { .. }, Input::RefreshStarted) => {
+                self.last_started = Some(now);
+                S::Refreshing
+            }
             (
                 state,
                 Input::Foreground
@@ -326,14 +333,29 @@ impl Machine {
         self.gate(S::Waiting { due: at(due) })
     }
 
-    /// `wanted`, unless the app is in the background or storage is paused.
+    /// `wanted`, unless the app is in the background or storage is paused; a deadline never
+    /// less than the floor after the last request started (S9).
     fn gate(&self, wanted: SchedulerState) -> SchedulerState {
+        use SchedulerState as S;
         if !self.foreground {
-            SchedulerState::InBackground
-        } else if self.storage_paused {
-            SchedulerState::PausedForStorage
-        } else {
-            wanted
+            return S::InBackground;
+        }
+        if self.storage_paused {
+            return S::PausedForStorage;
+        }
+        let spaced = |due: DateTime<Utc>| match self.last_started {
+            Some(started) => at(due
+                .timestamp_millis()
+                .max(started.saturating_add(millis(RefreshPolicy::MIN_INTERVAL)))),
+            None => due,
+        };
+        match wanted {
+            S::Waiting { due } => S::Waiting { due: spaced(due) },
+            S::BackingOff { until, failures } => S::BackingOff {
+                until: spaced(until),
+                failures,
+            },
+            other => other,
         }
     }
 
@@ -357,6 +379,7 @@ impl Machine {
         self.failures = 0;
         self.not_before = None;
         self.last_attempt = None;
+        self.last_started = None;
     }
 }
 
@@ -666,6 +689,45 @@ mod tests {
             NOW,
         );
         assert_eq!(machine.state(), waiting(NOW + 180 * SEC));
+    }
+
+    #[test]
+    fn s9_a_margin_that_would_refresh_at_once_is_spaced_by_the_floor() {
+        // A 300 s JWT with a 299.999 s margin: each refresh's JWT is due again 1 ms after
+        // it was confirmed. Without the floor that is a request per millisecond.
+        let policy = RefreshPolicy {
+            refresh_margin: Duration::from_millis(299_999),
+            ..RefreshPolicy::default()
+        };
+        let mut facts = facts();
+        let mut machine = Machine::new(policy);
+        machine.observe(&facts, NOW);
+        let mut now = NOW;
+        let mut starts = Vec::new();
+        for id in 1..=5 {
+            assert_eq!(machine.action(now), Action::Refresh, "due at {now}");
+            machine.on(Input::RefreshStarted, &facts, now);
+            starts.push(now);
+            facts.last_validated_at = Some(now);
+            facts.jwt_expires_at = Some(now + 300 * SEC);
+            let mut ended = report(&facts, FlightOutcome::Confirmed, now);
+            ended.id = id;
+            machine.on(
+                Input::FlightEnded {
+                    report: ended,
+                    jitter: 0.5,
+                },
+                &facts,
+                now,
+            );
+            now = match machine.action(now) {
+                Action::WaitUntil(due) => due,
+                other => panic!("expected a wait, got {other:?}"),
+            };
+        }
+        for pair in starts.windows(2) {
+            assert_eq!(pair[1] - pair[0], SEC, "one request a second at most");
+        }
     }
 
     #[test]

@@ -11,7 +11,14 @@ use super::facts::Facts;
 /// How the engine keeps the session fresh in the background (SPEC S1-S5).
 ///
 /// Enable it with [`SessionClientBuilder::refresh_policy`](crate::SessionClientBuilder::refresh_policy).
-/// Every duration may be shorter than a second (useful against a local test server).
+///
+/// No policy can make the scheduler hammer the server (S9): the heartbeat and the first
+/// backoff delay must be at least [`RefreshPolicy::MIN_INTERVAL`] (a policy below it is
+/// refused with `InvalidArgument` when the client is built), and whatever the margin, two
+/// scheduled requests for one identity never start less than `MIN_INTERVAL` apart. To turn
+/// automatic refresh off, use
+/// [`SessionClientBuilder::manual_refresh`](crate::SessionClientBuilder::manual_refresh), not
+/// a zero heartbeat.
 ///
 /// ```
 /// use std::time::Duration;
@@ -54,6 +61,39 @@ impl Default for RefreshPolicy {
 }
 
 impl RefreshPolicy {
+    /// The floor of S9: the shortest heartbeat and first backoff delay a policy may have, and
+    /// the shortest time between the starts of two scheduled requests for one identity,
+    /// whatever the margin. One second: a scheduler can never send more than one request a
+    /// second, and the defaults (180 s, 2 s) stay far above it.
+    pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+    /// Checks the policy against the floors of S9; the message says which value is wrong and
+    /// what to do instead.
+    pub fn validate(&self) -> Result<(), String> {
+        let floor = Self::MIN_INTERVAL;
+        if self.heartbeat < floor {
+            return Err(format!(
+                "heartbeat {:?} is below the {floor:?} floor: it would refresh without pause; \
+                 to turn automatic refresh off, configure manual refresh instead",
+                self.heartbeat
+            ));
+        }
+        if self.backoff_initial < floor {
+            return Err(format!(
+                "backoff_initial {:?} is below the {floor:?} floor: failed refreshes would be \
+                 retried without pause",
+                self.backoff_initial
+            ));
+        }
+        if self.backoff_max < self.backoff_initial {
+            return Err(format!(
+                "backoff_max {:?} is below backoff_initial {:?}",
+                self.backoff_max, self.backoff_initial
+            ));
+        }
+        Ok(())
+    }
+
     /// Turns on automatic extension (S3): scheduled refreshes send `minutes` as
     /// `session_duration_minutes`.
     #[must_use]
@@ -98,6 +138,38 @@ mod tests {
             jwt_expires_at: Some(jwt_exp_secs * 1000),
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn s9_policies_below_the_floor_are_refused_and_the_defaults_pass() {
+        assert_eq!(RefreshPolicy::default().validate(), Ok(()));
+        let zero = RefreshPolicy {
+            heartbeat: Duration::ZERO,
+            ..RefreshPolicy::default()
+        };
+        assert!(zero.validate().unwrap_err().contains("manual refresh"));
+        let fast_retry = RefreshPolicy {
+            backoff_initial: Duration::from_millis(10),
+            ..RefreshPolicy::default()
+        };
+        assert!(
+            fast_retry
+                .validate()
+                .unwrap_err()
+                .contains("backoff_initial")
+        );
+        let inverted = RefreshPolicy {
+            backoff_max: Duration::from_secs(1),
+            ..RefreshPolicy::default()
+        };
+        assert!(inverted.validate().unwrap_err().contains("backoff_max"));
+        let at_floor = RefreshPolicy {
+            heartbeat: RefreshPolicy::MIN_INTERVAL,
+            backoff_initial: RefreshPolicy::MIN_INTERVAL,
+            backoff_max: RefreshPolicy::MIN_INTERVAL,
+            ..RefreshPolicy::default()
+        };
+        assert_eq!(at_floor.validate(), Ok(()));
     }
 
     #[test]

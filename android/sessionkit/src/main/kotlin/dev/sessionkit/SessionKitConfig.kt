@@ -11,7 +11,7 @@ import kotlin.time.toJavaDuration
  * How SessionKit talks to Stytch and refreshes the session. Every `null` means the engine's
  * default.
  */
-data class SessionKitConfig(
+data class SessionKitConfig @JvmOverloads constructor(
     /** The project's public token (`public-token-test-...` or `public-token-live-...`). */
     val publicToken: String,
     /** Overrides the base URL the token picks: a custom domain, a proxy, a local sandbox. */
@@ -20,7 +20,11 @@ data class SessionKitConfig(
     val projectId: String? = null,
     /** Whether SessionKit refreshes the session by itself (default on). */
     val automaticRefresh: Boolean = true,
-    /** Time between scheduled refreshes (default 180 s). */
+    /**
+     * Time between scheduled refreshes (default 180 s). At least 1 s (SPEC S9): a shorter one
+     * makes `start` throw [SessionKitException.InvalidArgument]. To turn refreshing off, set
+     * [automaticRefresh] to false, not a zero heartbeat.
+     */
     val heartbeat: Duration? = null,
     /** How long before the session or its JWT expires a refresh is due (default 60 s). */
     val refreshMargin: Duration? = null,
@@ -34,12 +38,18 @@ data class SessionKitConfig(
     val maxResponseBytes: Long? = null,
 ) {
     init {
-        require(autoExtendMinutes == null || autoExtendMinutes >= 0) {
-            "autoExtendMinutes must not be negative"
+        if (autoExtendMinutes != null && autoExtendMinutes < 0) {
+            throw SessionKitException.InvalidArgument("autoExtendMinutes must not be negative")
         }
-        require(maxResponseBytes == null || maxResponseBytes >= 0) {
-            "maxResponseBytes must not be negative"
+        if (maxResponseBytes != null && maxResponseBytes < 0) {
+            throw SessionKitException.InvalidArgument("maxResponseBytes must not be negative")
         }
+    }
+
+    /** A Java duration cannot be negative the way Kotlin's can: refused here, like Swift does. */
+    private fun Duration.nonNegative(name: String): Duration {
+        if (isNegative()) throw SessionKitException.InvalidArgument("$name must not be negative")
+        return this
     }
 
     /** Prints everything but nothing secret (the public token is public, but long). */
@@ -52,11 +62,11 @@ data class SessionKitConfig(
         baseUrl = baseUrl,
         projectId = projectId,
         automaticRefresh = automaticRefresh,
-        heartbeat = heartbeat?.toJavaDuration(),
-        refreshMargin = refreshMargin?.toJavaDuration(),
+        heartbeat = heartbeat?.nonNegative("heartbeat")?.toJavaDuration(),
+        refreshMargin = refreshMargin?.nonNegative("refreshMargin")?.toJavaDuration(),
         autoExtendMinutes = autoExtendMinutes?.toUInt(),
-        connectTimeout = connectTimeout?.toJavaDuration(),
-        requestTimeout = requestTimeout?.toJavaDuration(),
+        connectTimeout = connectTimeout?.nonNegative("connectTimeout")?.toJavaDuration(),
+        requestTimeout = requestTimeout?.nonNegative("requestTimeout")?.toJavaDuration(),
         maxResponseBytes = maxResponseBytes?.toULong(),
     )
 }

@@ -1,46 +1,77 @@
-// The cost of crossing the FFI, measured: SessionKit.getSync() reads a Kotlin field, while
-// the generated SessionClient.getSync() crosses into Rust over JNA and hands back a handle to
-// the engine's session object (shared, not copied). Both read the same confirmed sandbox session in one run. It prints figures and
-// asserts nothing about time.
+// What an app pays to read its session (SPEC X1): getSync() plus the fields a screen reads
+// (userId and the number of factors). The cached side reads SessionKitClient's Kotlin value;
+// the ffi side does the same reads over the generated API (getSync() returns a native handle,
+// and each field read crosses into Rust again). Then the cached read from two threads at
+// once, against one. It prints figures and asserts nothing about time.
 package dev.sessionkit
 
+import java.util.concurrent.CyclicBarrier
 import kotlin.system.exitProcess
 
 private const val CACHED_WARMUP = 2_000_000
 private const val CACHED_ITERATIONS = 20_000_000
-private const val FFI_WARMUP = 5_000
-private const val FFI_ITERATIONS = 50_000
+private const val FFI_WARMUP = 2_000
+private const val FFI_ITERATIONS = 20_000
 
-/** Runs [iterations] calls of [read] and returns ns per call; [sink] defeats dead-code removal. */
-private inline fun nanosPerCall(iterations: Int, sink: IntArray, read: () -> Session?): Double {
+/** Runs [iterations] reads and returns ns per read; the sum defeats dead-code removal. */
+private inline fun nanosPerRead(iterations: Int, sink: LongArray, read: () -> Int): Double {
     val started = System.nanoTime()
-    var acc = 0
+    var acc = 0L
     for (i in 0 until iterations) {
-        acc += if (read() != null) 1 else 0
+        acc += read()
     }
     val elapsed = System.nanoTime() - started
     sink[0] += acc
-    check(acc == iterations) { "the session vanished during the benchmark" }
     return elapsed.toDouble() / iterations
+}
+
+/** The same cached reads on [threads] threads at once: ns per read on each thread, averaged. */
+private fun concurrentNanosPerRead(threads: Int, kit: SessionKitClient, sink: LongArray): Double {
+    val barrier = CyclicBarrier(threads)
+    val results = DoubleArray(threads)
+    val workers = (0 until threads).map { index ->
+        Thread {
+            val local = LongArray(1)
+            barrier.await()
+            results[index] = nanosPerRead(CACHED_ITERATIONS, local) { appRead(kit) }
+            synchronized(sink) { sink[0] += local[0] }
+        }
+    }
+    workers.forEach { it.start() }
+    workers.forEach { it.join() }
+    return results.average()
+}
+
+/** What a screen reads: the session, its user and its factor count. */
+private fun appRead(kit: SessionKitClient): Int {
+    val session = kit.getSync() ?: error("the session vanished during the benchmark")
+    return session.userId.length + session.authenticationFactors.size
+}
+
+/** The same over the generated API: every field read is a call into Rust. */
+private fun ffiRead(kit: SessionKitClient): Int {
+    val session = kit.ffi.getSync() ?: error("the session vanished during the benchmark")
+    return session.userId().length + session.authenticationFactors().size
 }
 
 /** `java ... dev.sessionkit.GetSyncBenchmarkKt` */
 fun main() {
     val (kit, _) = signedInKit()
-    val sink = IntArray(1)
+    val sink = LongArray(1)
     kit.use {
-        // Warm-up: let the JIT compile both paths before timing either.
-        nanosPerCall(CACHED_WARMUP, sink) { kit.getSync() }
-        nanosPerCall(FFI_WARMUP, sink) { kit.ffi.getSync() }
-        nanosPerCall(CACHED_WARMUP, sink) { kit.getInfo().session }
+        // Warm-up: let the JIT compile every path before timing any.
+        nanosPerRead(CACHED_WARMUP, sink) { appRead(kit) }
+        nanosPerRead(FFI_WARMUP, sink) { ffiRead(kit) }
+        concurrentNanosPerRead(2, kit, sink)
 
-        val cached = nanosPerCall(CACHED_ITERATIONS, sink) { kit.getSync() }
-        val ffi = nanosPerCall(FFI_ITERATIONS, sink) { kit.ffi.getSync() }
-        val info = nanosPerCall(CACHED_ITERATIONS, sink) { kit.getInfo().session }
+        val cached = nanosPerRead(CACHED_ITERATIONS, sink) { appRead(kit) }
+        val ffi = nanosPerRead(FFI_ITERATIONS, sink) { ffiRead(kit) }
+        val one = concurrentNanosPerRead(1, kit, sink)
+        val two = concurrentNanosPerRead(2, kit, sink)
 
-        println("SessionKit.getSync()  (Kotlin field): %10.1f ns/call over %,d calls".format(cached, CACHED_ITERATIONS))
-        println("SessionClient.getSync() (over FFI):  %10.1f ns/call over %,d calls".format(ffi, FFI_ITERATIONS))
-        println("SessionKit.getInfo()  (Kotlin field): %10.1f ns/call over %,d calls".format(info, CACHED_ITERATIONS))
+        println("getSync()+userId+factors (Kotlin value):   %10.1f ns/read over %,d reads".format(cached, CACHED_ITERATIONS))
+        println("the same over the generated API (FFI):     %10.1f ns/read over %,d reads".format(ffi, FFI_ITERATIONS))
+        println("getSync cached, one thread: %.1f ns, two threads at once: %.1f ns per read (x%.2f)".format(one, two, two / one))
         println("getSync cached: %.1f ns, ffi: %.0f ns, ratio: %.0f".format(cached, ffi, ffi / cached))
     }
     sandbox.close()

@@ -30,17 +30,9 @@ import org.junit.Test
 
 class HostTests {
     @Test
-    fun native_init_succeeds_and_a_second_call_is_harmless() {
-        SessionKitNative.initialize(null)
-        assertTrue(dev.sessionkit.ffi.isNativeInitialized())
-        SessionKitNative.initialize(null)
-        assertTrue(dev.sessionkit.ffi.isNativeInitialized())
-    }
-
-    @Test
     fun w1_update_session_persists_announces_and_leaves_the_session_unknown() {
         val store = KotlinStore()
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(store.storage).use { kit ->
             val events = EventQueue()
             kit.onChange(events).use {
                 val signedIn = sandbox.signIn()
@@ -49,8 +41,8 @@ class HostTests {
                 assertEquals(ChangeCause.Hydrated, change.cause)
                 assertTrue(change.hasTokens)
                 assertNull(change.session)
-                assertEquals(signedIn.sessionToken, kit.getTokens()?.sessionToken())
-                assertEquals(signedIn.sessionJwt, kit.getTokens()?.sessionJwt())
+                assertEquals(signedIn.sessionToken, kit.getTokens()?.sessionToken)
+                assertEquals(signedIn.sessionJwt, kit.getTokens()?.sessionJwt)
                 assertNull(kit.getSync(), "no session object until authenticate")
                 assertTrue(store.saves >= 1 && store.blob != null, "persisted before announced")
             }
@@ -62,20 +54,20 @@ class HostTests {
         val (kit, _) = signedInKit()
         kit.use {
             val confirmed = await { kit.authenticate() }
-            assertEquals(confirmed.sessionId(), kit.getSync()?.sessionId())
-            assertEquals(confirmed.userId(), kit.getSync()?.userId())
+            assertEquals(confirmed.sessionId, kit.getSync()?.sessionId)
+            assertEquals(confirmed.userId, kit.getSync()?.userId)
             val info = kit.getInfo()
             assertFalse(info.fromCache, "confirmed by the server in this process")
-            assertEquals(confirmed.sessionId(), info.session?.sessionId())
+            assertEquals(confirmed.sessionId, info.session?.sessionId)
             assertNotNull(kit.getTokens())
-            assertTrue(confirmed.expiresAt().isAfter(Instant.now()))
-            assertEquals(emptyMap(), confirmed.unknownFields())
+            assertTrue(confirmed.expiresAt.isAfter(Instant.now()))
+            assertEquals(emptyMap(), confirmed.unknownFields)
         }
     }
 
     @Test
     fun a_caller_reads_its_own_write_at_once_without_waiting_for_the_event() {
-        SessionKit.start(sandbox.config(), SessionKit.memoryStore()).use { kit ->
+        startedKit().use { kit ->
             repeat(5) {
                 val signedIn = sandbox.signIn()
                 await { kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt) }
@@ -103,7 +95,7 @@ class HostTests {
                     (1..16).map { async { kit.authenticate() } }.awaitAll()
                 }
             }
-            assertTrue(concurrent.all { it.sessionId() == fromMain.sessionId() })
+            assertTrue(concurrent.all { it.sessionId == fromMain.sessionId })
             await { withContext(Dispatchers.Default) { kit.revoke() } }
             assertNull(kit.getTokens())
         }
@@ -122,7 +114,7 @@ class HostTests {
             }
         }
         val ui = java.util.concurrent.Executors.newSingleThreadExecutor().asCoroutineDispatcher()
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(SessionStorage.custom(store)).use { kit ->
             val signedIn = sandbox.signIn()
             await {
                 coroutineScope {
@@ -150,13 +142,13 @@ class HostTests {
         val dir = Files.createTempDirectory("sessionkit-o5").toFile()
         val path = File(dir, "session.bin").path
         val key = ByteArray(32) { it.toByte() }
-        val (first, _) = signedInKit(SessionKit.encryptedFileStore(path, key))
-        val sessionId = first.getSync()?.sessionId()
+        val (first, _) = signedInKit(SessionStorage.encryptedFile(path, key))
+        val sessionId = first.getSync()?.sessionId
         assertNotNull(sessionId)
         first.close()
 
-        SessionKit.start(sandbox.config(), SessionKit.encryptedFileStore(path, key)).use { kit ->
-            assertEquals(sessionId, kit.session.value?.sessionId(), "starts with the restored session")
+        startedKit(SessionStorage.encryptedFile(path, key)).use { kit ->
+            assertEquals(sessionId, kit.session.value?.sessionId, "starts with the restored session")
             assertEquals(RestoreOutcome.Restored, kit.restoreOutcome())
             await { kit.clear() }
             await { kit.session.first { it == null } }
@@ -165,14 +157,14 @@ class HostTests {
             await { kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt) }
             val confirmed = await { kit.authenticate() }
             val seen = await { kit.session.first { it != null } }
-            assertEquals(confirmed.sessionId(), seen?.sessionId())
+            assertEquals(confirmed.sessionId, seen?.sessionId)
         }
         dir.deleteRecursively()
     }
 
     @Test
     fun o1_on_change_hears_each_change_and_closing_the_handle_unsubscribes() {
-        SessionKit.start(sandbox.config(), SessionKit.memoryStore()).use { kit ->
+        startedKit().use { kit ->
             val closed = EventQueue()
             val handle = kit.onChange(closed)
             val signedIn = sandbox.signIn()
@@ -185,7 +177,7 @@ class HostTests {
             kit.onChange(open).use {
                 await { kit.clear() }
                 val cleared = open.nextChange()
-                assertEquals(ChangeCause.SignedOut(SignOutReason.CLEARED), cleared.cause)
+                assertEquals(ChangeCause.SignedOut(SignOutReason.Cleared), cleared.cause)
                 // The clear was queued after the close, so the closed listener never hears it.
                 assertEquals(emptyList(), closed.pending())
             }
@@ -194,7 +186,7 @@ class HostTests {
 
     @Test
     fun o4_a_listener_that_throws_breaks_nothing_and_stays_subscribed() {
-        SessionKit.start(sandbox.config(), SessionKit.memoryStore()).use { kit ->
+        startedKit().use { kit ->
             val thrown = AtomicInteger()
             val twice = CountDownLatch(2)
             val healthy = EventQueue()
@@ -211,7 +203,7 @@ class HostTests {
                     assertEquals(ChangeCause.Authenticated, healthy.nextChange().cause)
                     assertTrue(twice.await(DELIVERY_BOUND_SECONDS, TimeUnit.SECONDS))
                     assertEquals(2, thrown.get(), "still subscribed after throwing")
-                    assertEquals(confirmed.sessionId(), kit.getSync()?.sessionId())
+                    assertEquals(confirmed.sessionId, kit.getSync()?.sessionId)
                 }
             }
         }
@@ -219,7 +211,7 @@ class HostTests {
 
     @Test
     fun o3_a_listener_may_call_back_into_the_client() {
-        SessionKit.start(sandbox.config(), SessionKit.memoryStore()).use { kit ->
+        startedKit().use { kit ->
             val reentrant = EventQueue()
             val seen = mutableListOf<Boolean>()
             kit.onChange { event ->
@@ -266,7 +258,7 @@ class HostTests {
             automaticRefresh = false,
             connectTimeout = 2.seconds,
         )
-        SessionKit.start(config).use { kit ->
+        SessionKitClient.start(config).use { kit ->
             await { kit.updateSession("opaque-token-e2", "header.payload.signature") }
             val error = assertFailsWith<SessionKitException.Network> { await { kit.authenticate() } }
             assertFalse(error.message!!.contains("opaque-token-e2"), "E6: no token in a message")
@@ -290,38 +282,38 @@ class HostTests {
             assertEquals("invalid_session_duration", error.errorType)
             assertNotNull(kit.getSync(), "kept")
             val extended = await { kit.authenticate(sessionDurationMinutes = 120) }
-            assertTrue(extended.expiresAt().isAfter(Instant.now().plusSeconds(100 * 60)))
+            assertTrue(extended.expiresAt.isAfter(Instant.now().plusSeconds(100 * 60)))
         }
     }
 
     @Test
     fun invalid_arguments_throw_invalid_argument() {
-        SessionKit.start(sandbox.config(), SessionKit.memoryStore()).use { kit ->
+        startedKit().use { kit ->
             assertFailsWith<SessionKitException.InvalidArgument> { await { kit.updateSession("", "") } }
-            assertFailsWith<IllegalArgumentException> { await { kit.authenticate(-1) } }
+            assertFailsWith<SessionKitException.InvalidArgument> { await { kit.authenticate(-1) } }
         }
         assertFailsWith<SessionKitException.InvalidArgument> {
-            SessionKit.start(SessionKitConfig(publicToken = "not-a-public-token"))
+            SessionKitClient.start(SessionKitConfig(publicToken = "not-a-public-token"))
         }
         assertFailsWith<SessionKitException.InvalidArgument> {
-            SessionKit.encryptedFileStore("/tmp/never-written", ByteArray(5))
+            SessionKitClient.start(sandbox.config(), SessionStorage.encryptedFile("/tmp/never-written", ByteArray(5)))
         }
         assertFailsWith<SessionKitException.SignedOut> {
-            SessionKit.start(sandbox.config()).use { kit -> await { kit.authenticate() } }
+            startedKit().use { kit -> await { kit.authenticate() } }
         }
     }
 
     @Test
     fun p1_an_app_supplied_kotlin_store_persists_and_restores_the_session() {
         val store = KotlinStore()
-        val (first, _) = signedInKit(store)
-        val sessionId = first.getSync()?.sessionId()
+        val (first, _) = signedInKit(store.storage)
+        val sessionId = first.getSync()?.sessionId
         first.close()
         assertNotNull(store.blob)
 
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(store.storage).use { kit ->
             assertEquals(RestoreOutcome.Restored, kit.restoreOutcome())
-            assertEquals(sessionId, kit.getSync()?.sessionId())
+            assertEquals(sessionId, kit.getSync()?.sessionId)
             assertTrue(kit.getInfo().fromCache, "R2: from storage, not yet confirmed")
             await { kit.authenticate() }
             assertFalse(kit.getInfo().fromCache)
@@ -331,10 +323,10 @@ class HostTests {
     @Test
     fun e4_a_kotlin_store_reporting_unavailable_is_never_a_sign_out() {
         val store = KotlinStore()
-        signedInKit(store).first.close()
+        signedInKit(store.storage).first.close()
         store.available = false
 
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(store.storage).use { kit ->
             assertIs<RestoreOutcome.Unavailable>(kit.restoreOutcome())
             assertNotNull(store.blob, "nothing wiped")
             assertFailsWith<SessionKitException.StorageUnavailable> { await { kit.storageBecameAvailable() } }
@@ -349,7 +341,7 @@ class HostTests {
     @Test
     fun e5_a_corrupt_blob_in_a_kotlin_store_is_wiped_and_reported() {
         val store = KotlinStore(blob = "not an envelope".toByteArray())
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(store.storage).use { kit ->
             assertIs<RestoreOutcome.Corrupted>(kit.restoreOutcome())
             assertNull(store.blob, "wiped")
             assertNull(kit.getSync())
@@ -360,7 +352,7 @@ class HostTests {
     @Test
     fun e6_e7_a_kotlin_store_that_throws_unexpectedly_is_a_storage_failure() {
         val store = KotlinStore()
-        SessionKit.start(sandbox.config(), store).use { kit ->
+        startedKit(store.storage).use { kit ->
             await { kit.updateSession("opaque-token-e6", "header.payload.signature") }
             store.clearThrows = IllegalStateException("disk on fire")
             val error = assertFailsWith<SessionKitException.StorageFailed> { await { kit.clear() } }
@@ -368,7 +360,7 @@ class HostTests {
             assertNull(kit.getTokens(), "memory is cleared even when storage fails")
         }
         val throwsOnLoad = KotlinStore().apply { loadThrows = RuntimeException("provider crashed") }
-        SessionKit.start(sandbox.config(), throwsOnLoad).use { kit ->
+        startedKit(throwsOnLoad.storage).use { kit ->
             // E7: a store that throws what no contract allows will not get better by waiting.
             assertIs<RestoreOutcome.Failed>(kit.restoreOutcome(), "a failure, not signed out")
             assertNull(kit.getSync())
@@ -380,7 +372,7 @@ class HostTests {
         val (kit, signedIn) = signedInKit()
         kit.use {
             val tokens = assertNotNull(kit.getTokens())
-            assertEquals(signedIn.sessionToken, tokens.sessionToken())
+            assertEquals(signedIn.sessionToken, tokens.sessionToken)
             assertFalse(tokens.toString().contains(signedIn.sessionToken))
             assertFalse(tokens.toString().contains(signedIn.sessionJwt))
         }
@@ -390,25 +382,29 @@ class HostTests {
     fun r1_r5_get_sync_never_returns_a_session_expired_on_server_time() {
         val (kit, _) = signedInKit()
         kit.use {
-            val live = assertNotNull(kit.getSync())
-            val expiresAt = live.expiresAt().toEpochMilli()
-            val now = CachedSession.of(SessionInfo(live, false), serverOffsetMillis = 0)
-            assertEquals(live, now.live(expiresAt - 1))
+            val fields = assertNotNull(kit.ffi.getSync()).fields()
+            val expiresAt = fields.expiresAt.toEpochMilli()
+            fun cached(offsetMillis: Long) = CachedState.RESTORING.next(
+                dev.sessionkit.ffi.ClientState(fields, false, dev.sessionkit.ffi.core.SessionStatus.SIGNED_IN, 1uL, offsetMillis),
+            )
+            val now = cached(0)
+            assertEquals(kit.getSync(), now.live(expiresAt - 1))
             assertNull(now.live(expiresAt), "expired at expiresAt")
+            assertEquals(SessionStatus.SignedOut, now.status(expiresAt), "R6: an expired session is signed out")
             // A device clock an hour slow (the server is an hour ahead): the session expires
             // an hour earlier on this device's clock.
             val hour = 3_600_000L
-            val slowDevice = CachedSession.of(SessionInfo(live, false), serverOffsetMillis = hour)
-            assertEquals(live, slowDevice.live(expiresAt - hour - 1))
+            val slowDevice = cached(hour)
+            assertNotNull(slowDevice.live(expiresAt - hour - 1))
             assertNull(slowDevice.live(expiresAt - hour))
-            assertNull(CachedSession.NONE.live(0))
+            assertNull(CachedState.RESTORING.live(0))
         }
     }
 
     @Test
     fun s4_lifecycle_calls_steer_the_refresh_scheduler() {
         val signedIn = sandbox.signIn()
-        SessionKit.start(sandbox.config(automaticRefresh = true), SessionKit.memoryStore()).use { kit ->
+        startedKit(automaticRefresh = true).use { kit ->
             val events = EventQueue()
             kit.onChange(events).use {
                 await { kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt) }
@@ -421,11 +417,11 @@ class HostTests {
                 assertEquals(ChangeCause.Authenticated, events.nextChange().cause)
                 // The scheduler counts a refresh after its event is announced, and runs one
                 // refresh at a time: each event proves the refresh before it was counted.
-                assertTrue(kit.schedulerStats().refreshes >= 1uL)
+                assertTrue(kit.schedulerStats().refreshes >= 1L)
                 kit.appDidEnterBackground()
                 kit.appDidEnterForeground()
                 assertEquals(ChangeCause.Authenticated, events.nextChange().cause)
-                assertTrue(kit.schedulerStats().refreshes >= 2uL)
+                assertTrue(kit.schedulerStats().refreshes >= 2L)
                 kit.networkBecameAvailable()
                 await { kit.storageBecameAvailable() }
             }

@@ -17,10 +17,12 @@ import kotlin.test.assertTrue
 import org.junit.Test
 import sessionkit.test.SoftwareKeyStore
 
-private fun keystoreStore(alias: String, file: File): SessionStore {
+private fun keystoreStore(alias: String, file: File): SessionStorage {
     SoftwareKeyStore.install()
     SessionKitNative.initialize(null)
-    return translated { dev.sessionkit.ffi.androidKeystoreStore(alias, file.path, SoftwareKeyStore.TYPE) }
+    return SessionStorage.builtIn("software keystore") {
+        translated { dev.sessionkit.ffi.androidKeystoreStore(alias, file.path, SoftwareKeyStore.TYPE) }
+    }
 }
 
 private fun sessionFile(): File =
@@ -31,7 +33,7 @@ class KeystoreHostTests {
     fun p4_the_keystore_store_keeps_the_session_across_a_restart_through_jni() {
         val file = sessionFile()
         val (first, signedIn) = signedInKit(keystoreStore("kotlin-p4-restart", file))
-        val sessionId = first.getSync()?.sessionId()
+        val sessionId = first.getSync()?.sessionId
         first.close()
         assertTrue(file.exists(), "the ciphertext is in the file the app chose")
         val onDisk = file.readBytes()
@@ -40,9 +42,9 @@ class KeystoreHostTests {
             "the token is encrypted on disk",
         )
 
-        SessionKit.start(sandbox.config(), keystoreStore("kotlin-p4-restart", file)).use { kit ->
+        startedKit(keystoreStore("kotlin-p4-restart", file)).use { kit ->
             assertEquals(RestoreOutcome.Restored, kit.restoreOutcome())
-            assertEquals(sessionId, kit.getSync()?.sessionId())
+            assertEquals(sessionId, kit.getSync()?.sessionId)
             assertNotNull(kit.getTokens())
             await { kit.clear() }
             assertFalse(file.exists(), "W6: clearing removes the file")
@@ -58,7 +60,7 @@ class KeystoreHostTests {
         bytes[bytes.size - 1] = (bytes[bytes.size - 1].toInt() xor 0x01).toByte()
         file.writeBytes(bytes)
 
-        SessionKit.start(sandbox.config(), keystoreStore("kotlin-p4-tamper", file)).use { kit ->
+        startedKit(keystoreStore("kotlin-p4-tamper", file)).use { kit ->
             assertIs<RestoreOutcome.Corrupted>(kit.restoreOutcome())
             assertNull(kit.getTokens())
             assertFalse(file.exists(), "wiped")
@@ -71,7 +73,7 @@ class KeystoreHostTests {
         signedInKit(keystoreStore("kotlin-p4-lost-key", file)).first.close()
         SoftwareKeyStore.loseKey("kotlin-p4-lost-key")
 
-        SessionKit.start(sandbox.config(), keystoreStore("kotlin-p4-lost-key", file)).use { kit ->
+        startedKit(keystoreStore("kotlin-p4-lost-key", file)).use { kit ->
             assertIs<RestoreOutcome.Corrupted>(kit.restoreOutcome())
             assertNull(kit.getSync())
         }
@@ -83,7 +85,7 @@ class KeystoreHostTests {
         signedInKit(keystoreStore("kotlin-p4-busy", file)).first.close()
         SoftwareKeyStore.setUnavailable("kotlin-p4-busy", true)
         try {
-            SessionKit.start(sandbox.config(), keystoreStore("kotlin-p4-busy", file)).use { kit ->
+            startedKit(keystoreStore("kotlin-p4-busy", file)).use { kit ->
                 assertIs<RestoreOutcome.Unavailable>(kit.restoreOutcome())
                 assertTrue(file.exists(), "nothing wiped")
                 SoftwareKeyStore.setUnavailable("kotlin-p4-busy", false)

@@ -42,6 +42,38 @@ class Sandbox private constructor(
         return SignedIn(field(body, "session_token"), field(body, "session_jwt"))
     }
 
+    /** How many requests the sandbox has counted on [endpoint] (`authenticate`, `revoke`, `sign_in`, `jwks`). */
+    fun requestCount(endpoint: String): Int {
+        val body = get("/sandbox/v1/requests")
+        return Regex("\"$endpoint\"\\s*:\\s*(\\d+)").find(body)?.groupValues?.get(1)?.toInt()
+            ?: error("no count for $endpoint")
+    }
+
+    /** Queues a fault: the next [times] requests to [endpoint] get [fault] (the JSON of `/sandbox/v1/faults`). */
+    fun inject(endpoint: String, fault: String, times: Int = 1) {
+        control("/sandbox/v1/faults", """{"endpoint":"$endpoint","times":$times,$fault}""")
+    }
+
+    /** Clears queued faults and counters. */
+    fun reset() {
+        control("/sandbox/v1/reset", "{}")
+    }
+
+    private fun get(path: String): String {
+        val connection = URI("$baseUrl$path").toURL().openConnection() as HttpURLConnection
+        check(connection.responseCode == 200) { "sandbox $path answered HTTP ${connection.responseCode}" }
+        return connection.inputStream.bufferedReader().use { it.readText() }
+    }
+
+    private fun control(path: String, json: String) {
+        val connection = URI("$baseUrl$path").toURL().openConnection() as HttpURLConnection
+        connection.requestMethod = "POST"
+        connection.doOutput = true
+        connection.setRequestProperty("Content-Type", "application/json")
+        connection.outputStream.use { it.write(json.toByteArray()) }
+        check(connection.responseCode == 204) { "sandbox $path answered HTTP ${connection.responseCode}" }
+    }
+
     /** Revokes [sessionToken] on the server behind the client's back (another device). */
     fun revokeOnServer(sessionToken: String) {
         post("/sdk/v1/sessions/revoke", sessionToken, "{}")

@@ -10,11 +10,18 @@ import org.junit.runner.Request
 import org.junit.runner.notification.Failure
 import org.junit.runner.notification.RunListener
 
-/** Every host test class. */
-val HOST_TEST_CLASSES = arrayOf(
+/**
+ * Every host test class. Those of the hostTest source set (compiled here only, and the Java
+ * one by javac after kotlinc) are found by name.
+ */
+val HOST_TEST_CLASSES: Array<Class<*>> = arrayOf(
     HostTests::class.java,
     NativeKotlinTests::class.java,
     KeystoreHostTests::class.java,
+    ContractTests::class.java,
+    AppExampleTests::class.java,
+    Class.forName("dev.sessionkit.EntryPointTests"),
+    Class.forName("dev.sessionkit.JavaCallersTest"),
 )
 
 private class LinePerTest : RunListener() {
@@ -43,13 +50,17 @@ private class LinePerTest : RunListener() {
     }
 }
 
-/** `java ... dev.sessionkit.TestRunnerKt [test method names...]` */
+/**
+ * `java ... dev.sessionkit.TestRunnerKt [--class CLASS]... [test method names...]`: every host
+ * test class unless `--class` names some.
+ */
 fun main(args: Array<String>) {
-    val only = args.toSet()
+    val classes = args.toList().windowed(2).filter { it[0] == "--class" }.map { Class.forName(it[1]) }
+    val only = args.filterIndexed { i, arg -> arg != "--class" && (i == 0 || args[i - 1] != "--class") }.toSet()
     val core = JUnitCore()
     val listener = LinePerTest()
     core.addListener(listener)
-    var request = Request.classes(*HOST_TEST_CLASSES)
+    var request = Request.classes(*(if (classes.isEmpty()) HOST_TEST_CLASSES else classes.toTypedArray()))
     if (only.isNotEmpty()) {
         request = request.filterWith(object : org.junit.runner.manipulation.Filter() {
             override fun shouldRun(description: Description) =

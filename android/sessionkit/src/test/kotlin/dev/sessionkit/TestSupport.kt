@@ -23,6 +23,12 @@ val sandbox: Sandbox by lazy {
 
 /** An app-supplied store written in Kotlin (P1): a byte array in memory, with switches. */
 class KotlinStore(var blob: ByteArray? = null) : SessionStore {
+    /** This store as a storage to start a client with. */
+    val storage: SessionStorage get() = SessionStorage.custom(this)
+
+    /** The threads `load` ran on. */
+    val loadThreads: MutableList<Thread> = java.util.Collections.synchronizedList(mutableListOf())
+
     /** While false, every call throws `StoreException.Unavailable` (a locked device, E4). */
     @Volatile var available = true
 
@@ -36,6 +42,7 @@ class KotlinStore(var blob: ByteArray? = null) : SessionStore {
         private set
 
     override fun load(): ByteArray? {
+        loadThreads += Thread.currentThread()
         loadThrows?.let { throw it }
         if (!available) throw StoreException.Unavailable("device locked")
         return blob
@@ -53,6 +60,10 @@ class KotlinStore(var blob: ByteArray? = null) : SessionStore {
         blob = null
     }
 }
+
+/** A started client whose restore has finished, so that reads show what storage held. */
+fun startedKit(storage: SessionStorage = SessionStorage.memory(), automaticRefresh: Boolean = false): SessionKitClient =
+    SessionKitClient.start(sandbox.config(automaticRefresh), storage).also { await { it.restored() } }
 
 /** Queues every event it hears; [next] awaits one. */
 class EventQueue : (SessionEvent) -> Unit {
@@ -78,9 +89,9 @@ class EventQueue : (SessionEvent) -> Unit {
     fun pending(): List<SessionEvent> = queue.toList()
 }
 
-/** A SessionKit on the sandbox holding a fresh signed-in user's confirmed session. */
-fun signedInKit(store: SessionStore = SessionKit.memoryStore()): Pair<SessionKit, Sandbox.SignedIn> {
-    val kit = SessionKit.start(sandbox.config(), store)
+/** A client on the sandbox holding a fresh signed-in user's confirmed session. */
+fun signedInKit(storage: SessionStorage = SessionStorage.memory()): Pair<SessionKitClient, Sandbox.SignedIn> {
+    val kit = SessionKitClient.start(sandbox.config(), storage)
     val signedIn = sandbox.signIn()
     await {
         kit.updateSession(signedIn.sessionToken, signedIn.sessionJwt)

@@ -1,7 +1,7 @@
 #if canImport(Combine)
 import Combine
 
-extension SessionKit {
+extension SessionKitClient {
     /// The session now and after every change, for Combine (SPEC O5): starts with the
     /// current value, never fails, and delivers on a SessionKit thread (add
     /// `.receive(on: DispatchQueue.main)` for UI).

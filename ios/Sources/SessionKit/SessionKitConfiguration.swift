@@ -1,0 +1,81 @@
+import Foundation
+import SessionKitBindings
+
+/// How SessionKit talks to Stytch and refreshes the session. Only `publicToken` is required;
+/// every nil means SessionKit's default.
+public struct SessionKitConfiguration: Sendable, Equatable {
+    /// The project's public token (`public-token-test-...` or `public-token-live-...`);
+    /// it picks the Stytch environment unless `baseURL` is set.
+    public var publicToken: String
+    /// Overrides the base URL the token picks: a custom domain, a proxy, a local sandbox.
+    public var baseURL: URL?
+    /// The project id; needed only for local JWT checks (`checkJwt()`).
+    public var projectID: String?
+    /// Whether SessionKit refreshes the session by itself (SPEC S1-S5). Off: only your
+    /// explicit `authenticate` calls reach the server.
+    public var automaticRefresh: Bool
+    /// Time between scheduled refreshes (default 180 s). At least 1 s (SPEC S9): a shorter
+    /// one makes `start` throw `invalidArgument`. To turn refreshing off, set
+    /// `automaticRefresh` to false, not a zero heartbeat.
+    public var heartbeat: Duration?
+    /// How long before the session or its JWT expires a refresh is due (default 60 s).
+    public var refreshMargin: Duration?
+    /// Automatic extension (S3): scheduled refreshes extend the session by this many
+    /// minutes. Nil (the default) never extends a session.
+    public var autoExtendMinutes: Int?
+    /// How long to wait for a connection (default 10 s).
+    public var connectTimeout: Duration?
+    /// How long a whole request may take (default 30 s).
+    public var requestTimeout: Duration?
+    /// The largest response body accepted, in bytes (default 1 MiB).
+    public var maxResponseBytes: Int?
+
+    public init(
+        publicToken: String, baseURL: URL? = nil, projectID: String? = nil,
+        automaticRefresh: Bool = true, heartbeat: Duration? = nil,
+        refreshMargin: Duration? = nil, autoExtendMinutes: Int? = nil,
+        connectTimeout: Duration? = nil, requestTimeout: Duration? = nil,
+        maxResponseBytes: Int? = nil
+    ) {
+        self.publicToken = publicToken
+        self.baseURL = baseURL
+        self.projectID = projectID
+        self.automaticRefresh = automaticRefresh
+        self.heartbeat = heartbeat
+        self.refreshMargin = refreshMargin
+        self.autoExtendMinutes = autoExtendMinutes
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// The engine's configuration. Values Swift can express but the engine cannot
+    /// (negative durations and counts) are refused here; everything else is checked by
+    /// the engine.
+    func ffi() throws(SessionKitError) -> ClientConfig {
+        func seconds(_ duration: Duration?, _ name: String) throws(SessionKitError) -> TimeInterval? {
+            guard let duration else { return nil }
+            guard duration >= .zero else { throw .invalid("\(name) must not be negative") }
+            let (whole, fraction) = duration.components
+            return TimeInterval(whole) + TimeInterval(fraction) / 1e18
+        }
+        func count<T: FixedWidthInteger>(_ value: Int?, _ name: String) throws(SessionKitError) -> T? {
+            guard let value else { return nil }
+            guard let converted = T(exactly: value) else {
+                throw .invalid("\(name) must be between 0 and \(T.max), not \(value)")
+            }
+            return converted
+        }
+        return ClientConfig(
+            publicToken: publicToken,
+            baseUrl: baseURL?.absoluteString,
+            projectId: projectID,
+            automaticRefresh: automaticRefresh,
+            heartbeat: try seconds(heartbeat, "heartbeat"),
+            refreshMargin: try seconds(refreshMargin, "refreshMargin"),
+            autoExtendMinutes: try count(autoExtendMinutes, "autoExtendMinutes"),
+            connectTimeout: try seconds(connectTimeout, "connectTimeout"),
+            requestTimeout: try seconds(requestTimeout, "requestTimeout"),
+            maxResponseBytes: try count(maxResponseBytes, "maxResponseBytes"))
+    }
+}
