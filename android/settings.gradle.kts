@@ -23,3 +23,5 @@ dependencyResolutionManagement {
 
 rootProject.name = "sessionkit-android"
 include(":sessionkit")
+// Optional: the OkHttp Interceptor and Authenticator (an app without OkHttp leaves it out).
+include(":sessionkit-okhttp")

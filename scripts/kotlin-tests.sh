@@ -22,6 +22,9 @@ KOTLIN_COMPILER_VERSION="2.4.20"
 tools="$root/.tools"
 kotlin_home="$tools/node_modules/kotlin-compiler"
 jna_jar="/usr/share/java/jna.jar"
+# The optional OkHttp module (android/sessionkit-okhttp) is compiled and tested against
+# Debian's OkHttp 3.13 and its Okio 1.x.
+okhttp_cp="/usr/share/java/okhttp.jar:/usr/share/java/okio.jar"
 junit_jar="/usr/share/java/junit4.jar"
 hamcrest_jar="/usr/share/java/hamcrest-core.jar"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
@@ -39,9 +42,10 @@ if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
 fi
 [ -f "$jna_jar" ] || apt_install libjna-java
 [ -f "$junit_jar" ] && [ -f "$hamcrest_jar" ] || apt_install junit4
+[ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || apt_install libokhttp-java
 
 lib="$kotlin_home/lib"
-compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar:$junit_jar:$hamcrest_jar"
+compile_cp="$lib/kotlinx-coroutines-core-jvm.jar:$lib/kotlin-test.jar:$jna_jar:$junit_jar:$hamcrest_jar:$okhttp_cp"
 run_cp="$lib/kotlin-stdlib.jar:$compile_cp"
 
 # ----- native library, bindings generator and sandbox, for the host -----
@@ -58,8 +62,9 @@ mv "$build/kotlin" "$build/generated"
 
 # ----- the software stand-in for AndroidKeyStore (shared with the core's JVM tests) -----
 java_test_src="core/tests/storage/android_keystore/java"
-mapfile -t java_sources < <(find "$java_test_src" -name '*.java')
-javac -nowarn -d "$build/java-classes" "${java_sources[@]}"
+# ... and the OkHttp module's Java shim, which its Kotlin code calls.
+mapfile -t java_sources < <(find "$java_test_src" android/sessionkit-okhttp/src/main/java -name '*.java')
+javac -nowarn -cp "$okhttp_cp" -d "$build/java-classes" "${java_sources[@]}"
 compile_cp="$build/java-classes:$compile_cp"
 run_cp="$build/java-classes:$run_cp"
 
@@ -69,7 +74,9 @@ run_cp="$build/java-classes:$run_cp"
 main_src="android/sessionkit/src/main/kotlin"
 test_src="android/sessionkit/src/test/kotlin"
 host_src="android/sessionkit/src/hostTest"
-mapfile -t sources < <(find "$build/generated" "$main_src" "$test_src" "$host_src/kotlin" -name '*.kt')
+okhttp_src="android/sessionkit-okhttp/src"
+mapfile -t sources < <(find "$build/generated" "$main_src" "$test_src" "$host_src/kotlin" \
+  "$okhttp_src/main/kotlin" "$okhttp_src/test/kotlin" -name '*.kt')
 mapfile -t java_tests < <(find "$host_src/java" -name '*.java')
 say "kotlinc: ${#sources[@]} files"
 started=$(date +%s)

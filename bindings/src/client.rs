@@ -8,7 +8,7 @@
 //! thread, with no tokio context.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use sessionkit::diagnostics::SchedulerStats;
 use sessionkit::jwt::JwtCheck;
@@ -109,6 +109,31 @@ impl SessionClient {
         session_duration_minutes: Option<u32>,
     ) -> Result<Arc<Session>, SessionError> {
         self.engine.authenticate(session_duration_minutes).await
+    }
+
+    /// Both tokens, with a JWT valid for at least `min_ttl` on server time, refreshing first
+    /// through the single flight when it would not, or with `force_refresh` (W9).
+    pub async fn tokens(
+        &self,
+        min_ttl: Duration,
+        force_refresh: bool,
+    ) -> Result<Arc<SessionTokens>, SessionError> {
+        self.engine
+            .tokens(min_ttl, force_refresh)
+            .await
+            .map(Arc::new)
+    }
+
+    /// Fresh tokens after the app's backend rejected `rejected_jwt` (401): the current ones if
+    /// it was replaced since, else those of one shared refresh (H1).
+    pub async fn tokens_after_rejection(
+        &self,
+        rejected_jwt: String,
+    ) -> Result<Arc<SessionTokens>, SessionError> {
+        self.engine
+            .tokens_after_rejection(&rejected_jwt)
+            .await
+            .map(Arc::new)
     }
 
     /// **Changes state.** Revokes the session on the server, then signs out locally (W5).

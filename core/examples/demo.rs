@@ -15,7 +15,7 @@ use sessionkit::{
     ChangeCause, EncryptedFileStore, FileStoreKey, ListenerHandle, Session, SessionChange,
     SessionClient, SessionEvent,
 };
-use sessionkit_sandbox::Sandbox;
+use sessionkit_sandbox::{Endpoint, Sandbox};
 
 /// Where the tokens and the server come from.
 struct Backend {
@@ -102,7 +102,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         client.get_info().from_cache
     );
 
-    chapter("6. The user signs out: revoke()");
+    if let Some(sandbox) = &backend._sandbox {
+        call_the_apps_backend(&client, sandbox, &events).await?;
+    }
+
+    chapter("7. The user signs out: revoke()");
     let outcome = client.revoke(false).await?;
     println!("   revoke() = {outcome}");
     expect(&events, |cause| matches!(cause, ChangeCause::SignedOut(_)));
@@ -111,6 +115,49 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     chapter("The end: no token was printed, logged or stored in the clear along the way.");
     Ok(())
+}
+
+/// Chapter 6: the app's own backend, played by the sandbox's protected resource (W9, H1).
+async fn call_the_apps_backend(
+    client: &SessionClient,
+    sandbox: &Sandbox,
+    events: &Receiver<SessionChange>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    chapter(
+        "6. The app calls its own backend with the session JWT: tokens(), and one retry on a 401",
+    );
+    let url = sandbox.resource_url();
+    let tokens = client.tokens(Duration::from_secs(60), false).await?;
+    println!(
+        "   tokens(60 s) = {tokens:?}  (the JWT lasts that long: no request)  -> GET /app/v1/profile: HTTP {}",
+        get_with_bearer(&url, tokens.session_jwt()).await?
+    );
+    // The backend's clock runs six minutes ahead of the server this client learnt: for it the
+    // JWT has expired, and it answers 401.
+    sandbox.advance_clock(Duration::from_secs(6 * 60));
+    let before = sandbox.request_count(Endpoint::Authenticate);
+    let status = get_with_bearer(&url, tokens.session_jwt()).await?;
+    println!("   the backend's clock moves six minutes on: the same JWT -> HTTP {status}");
+    let fresh = client.tokens_after_rejection(tokens.session_jwt()).await?;
+    expect(events, |cause| *cause == ChangeCause::Authenticated);
+    let retried = get_with_bearer(&url, fresh.session_jwt()).await?;
+    println!(
+        "   tokens_after_rejection() refreshed once ({} authenticate request); the retry -> HTTP {retried}",
+        sandbox.request_count(Endpoint::Authenticate) - before
+    );
+    Ok(())
+}
+
+/// `GET url` with `Authorization: Bearer jwt`; the answer's status.
+async fn get_with_bearer(url: &str, jwt: &str) -> Result<u16, Box<dyn std::error::Error>> {
+    use http_body_util::Empty;
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<bytes::Bytes>>();
+    let request = http::Request::get(url)
+        .header(http::header::AUTHORIZATION, format!("Bearer {jwt}"))
+        .body(Empty::new())?;
+    Ok(client.request(request).await?.status().as_u16())
 }
 
 async fn backend() -> Result<Backend, Box<dyn std::error::Error>> {

@@ -126,7 +126,7 @@ impl SessionEngine {
     /// Starts a flight in `slot` (the flight lock, held by the caller): spawns its request
     /// task, which takes the lock again only to record its end, and records it as the
     /// flight in progress.
-    fn start_flight(
+    pub(crate) fn start_flight(
         self: &Arc<Self>,
         slot: &mut Slot,
         transport: Arc<dyn crate::transport::Transport>,

@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! Each file holds one idea; the arrows of `use` point down this list only.
-//! - `client.rs`, `lifecycle.rs`, `local_checks.rs`: the façade an app calls;
+//! - `client.rs`, `lifecycle.rs`, `local_checks.rs`, `fresh_tokens.rs`: the façade an app calls;
 //!   `builder.rs` builds it.
 //! - `scheduler/`: the refresh scheduler's state machine and task.
 //! - `authenticate.rs`: authenticate (single flight) and revoke, and how their answers are
@@ -41,6 +41,7 @@ pub(crate) mod concurrency;
 mod dispatch;
 mod event;
 mod flight;
+mod fresh_tokens;
 mod lifecycle;
 mod listeners;
 mod local_checks;

@@ -8,6 +8,7 @@ mod support;
 mod against_the_sandbox;
 mod alloc_free_reads;
 mod authenticate;
+mod fresh_tokens;
 mod no_token_leaks;
 mod state_and_observation;
 mod status_and_start;

@@ -47,6 +47,30 @@ pub fn sandbox_config(
         .with_project_id(sandbox.project_id())
 }
 
+/// The status with which the sandbox's protected resource answers a request carrying
+/// `jwt` as its bearer token (none without). A plain HTTP/1.1 exchange over loopback.
+pub async fn get_resource(sandbox: &sessionkit_sandbox::Sandbox, jwt: Option<&str>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(sandbox.addr())
+        .await
+        .unwrap();
+    let authorization = jwt.map(|jwt| format!("Authorization: Bearer {jwt}\r\n"));
+    let request = format!(
+        "GET /app/v1/profile HTTP/1.1\r\nHost: {}\r\n{}Connection: close\r\n\r\n",
+        sandbox.addr(),
+        authorization.unwrap_or_default()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let status_line = String::from_utf8_lossy(&answer);
+    status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
 /// A format-1 envelope, written by hand as an older SessionKit would have written it.
 pub fn envelope_v1(session: Option<&Session>, token: &str, jwt: &str) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({

@@ -31,6 +31,7 @@ public final class FakeSessionClient: SessionClient, @unchecked Sendable {
         var serverSession: Session?
         var restoreResult: RestoreOutcome
         var jwtCheck: JwtCheck = .tryRefresh(reason: "the fake verifies nothing")
+        var rotations = 0
     }
 
     private let state: Locked<State>
@@ -137,6 +138,46 @@ public final class FakeSessionClient: SessionClient, @unchecked Sendable {
 
     public var restoreOutcome: RestoreOutcome {
         state.withLock { $0.closed ? .pending : $0.restoreResult }
+    }
+
+    public func tokens(minTTL: Duration, forceRefresh: Bool) async throws -> SessionTokens {
+        try call(forceRefresh ? "tokens(forceRefresh: true)" : "tokens")
+        guard minTTL >= .zero else { throw SessionKitError.invalid("minTTL must not be negative") }
+        if let failure = takeFailure() {
+            if case .signedOut = failure { signOut(reason: .rejected) }
+            throw failure
+        }
+        guard let held = getTokens() else {
+            throw SessionKitError.signedOut(
+                reason: "there is no session to hand out tokens for",
+                message: "signed out: there is no session to hand out tokens for")
+        }
+        return forceRefresh ? rotate(held) : held
+    }
+
+    public func tokensAfterRejection(_ rejectedJwt: String) async throws -> SessionTokens {
+        try call("tokensAfterRejection")
+        if let failure = takeFailure() {
+            if case .signedOut = failure { signOut(reason: .rejected) }
+            throw failure
+        }
+        guard let held = getTokens() else {
+            throw SessionKitError.signedOut(
+                reason: "there is no session to refresh", message: "signed out: there is no session to refresh")
+        }
+        return held.sessionJwt == rejectedJwt ? rotate(held) : held
+    }
+
+    /// A refresh: a new JWT for the same session token, announced as the server's answer.
+    private func rotate(_ held: SessionTokens) -> SessionTokens {
+        let (session, status, count) = state.withLock { s in
+            s.rotations += 1
+            return (s.session, s.status, s.rotations)
+        }
+        let prefix = held.sessionJwt.split(separator: ".").dropLast().joined(separator: ".")
+        let fresh = SessionTokens(sessionToken: held.sessionToken, sessionJwt: "\(prefix).refreshed\(count)")
+        change(session, fresh, false, status, .authenticated, newIdentity: false)
+        return fresh
     }
 
     public func authenticate(sessionDurationMinutes: Int?) async throws -> Session {

@@ -25,6 +25,16 @@ public protocol SessionClient: AnyObject, Sendable {
     func getInfo() -> SessionInfo
     /// Both tokens, or nil when either is missing or the session has expired (R3).
     func getTokens() -> SessionTokens?
+    /// Both tokens, with a JWT that stays valid for at least `minTTL` on the server's clock
+    /// (W9): what to call right before a request to your own backend. When the JWT would not
+    /// last, or with `forceRefresh`, it asks the server first, through the single flight (W3).
+    /// Throws what `authenticate` throws when it cannot (signed out, offline), and
+    /// `invalidArgument` for a `minTTL` longer than a fresh JWT lives.
+    func tokens(minTTL: Duration, forceRefresh: Bool) async throws -> SessionTokens
+    /// Fresh tokens after your backend rejected `rejectedJwt` (answered 401): the current ones
+    /// if it was replaced since, otherwise those of one refresh, however many requests report
+    /// the same JWT (H1). A backend's 401 signs nobody out; only the server's answer can (E1).
+    func tokensAfterRejection(_ rejectedJwt: String) async throws -> SessionTokens
     /// Waits until storage has been read once and says what was found (X2).
     func restored() async throws -> RestoreOutcome
     /// What storage held at start, or when it last came back; `.pending` until read.
@@ -65,6 +75,11 @@ public protocol SessionClient: AnyObject, Sendable {
 }
 
 extension SessionClient {
+    /// Both tokens, with a JWT valid for at least a minute (W9).
+    public func tokens() async throws -> SessionTokens {
+        try await tokens(minTTL: .seconds(60), forceRefresh: false)
+    }
+
     /// Asks the server to confirm the session, without extending it.
     @discardableResult
     public func authenticate() async throws -> Session {

@@ -143,6 +143,21 @@ public final class SessionKitClient: SessionClient, CustomStringConvertible {
         return RestoreOutcome(try await changing { await ffi.restored() })
     }
 
+    public func tokens(minTTL: Duration, forceRefresh: Bool) async throws -> SessionTokens {
+        guard minTTL >= .zero else { throw SessionKitError.invalid("minTTL must not be negative") }
+        let (whole, fraction) = minTTL.components
+        let seconds = TimeInterval(whole) + TimeInterval(fraction) / 1e18
+        let ffi = self.ffi
+        let tokens = try await changing { try await ffi.tokens(minTtl: seconds, forceRefresh: forceRefresh) }
+        return SessionTokens(sessionToken: tokens.sessionToken(), sessionJwt: tokens.sessionJwt())
+    }
+
+    public func tokensAfterRejection(_ rejectedJwt: String) async throws -> SessionTokens {
+        let ffi = self.ffi
+        let tokens = try await changing { try await ffi.tokensAfterRejection(rejectedJwt: rejectedJwt) }
+        return SessionTokens(sessionToken: tokens.sessionToken(), sessionJwt: tokens.sessionJwt())
+    }
+
     @discardableResult
     public func authenticate(sessionDurationMinutes: Int?) async throws -> Session {
         let minutes = try sessionDurationMinutes.map { minutes throws(SessionKitError) in

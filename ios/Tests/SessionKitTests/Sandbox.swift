@@ -118,6 +118,28 @@ final class Sandbox: @unchecked Sendable {
         return count
     }
 
+    /// The app backend's protected resource (`GET /app/v1/profile`).
+    var resourceURL: URL { baseURL.appendingPathComponent("app/v1/profile") }
+
+    /// Moves the sandbox's clock on: JWTs it minted expire on its clock, not on the client's.
+    func advanceClock(seconds: Int) async throws {
+        try await control("sandbox/v1/clock", ["advance_seconds": seconds])
+    }
+
+    /// Clears queued faults and counters.
+    func reset() async throws {
+        try await control("sandbox/v1/reset", [:])
+    }
+
+    private func control(_ path: String, _ body: [String: Any]) async throws {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 204 else { throw SandboxError("\(path) refused") }
+    }
+
     /// Queues a fault (the JSON of `/sandbox/v1/faults`) for the next `times` requests.
     func inject(_ endpoint: String, times: Int = 1, _ fault: [String: Any]) async throws {
         var body = fault

@@ -5,6 +5,8 @@
 //! - `GET  /sandbox/v1/requests`: `{"sign_in": n, "authenticate": n, "revoke": n, "jwks": n}`
 //! - `POST /sandbox/v1/faults`: `{"endpoint": "authenticate", "times": 1, "status": 503,
 //!   "error_type": "...", "retry_after": 2}`, or `"delay_ms": 500`, or `"drop_connection": true`
+//! - `POST /sandbox/v1/clock`: `{"advance_seconds": 600}` moves the sandbox's clock on (JWTs
+//!   it minted expire on its clock, not on the client's)
 //! - `POST /sandbox/v1/reset`: clears faults and counters
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/sandbox/v1/requests", get(requests))
         .route("/sandbox/v1/faults", post(fault))
+        .route("/sandbox/v1/clock", post(clock))
         .route("/sandbox/v1/reset", post(reset))
 }
 
@@ -84,6 +87,17 @@ async fn fault(State(app): State<Arc<AppState>>, Json(request): Json<FaultReques
     };
     app.faults.push(endpoint, fault, request.times);
     StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+struct ClockRequest {
+    advance_seconds: u64,
+}
+
+async fn clock(State(app): State<Arc<AppState>>, Json(request): Json<ClockRequest>) -> StatusCode {
+    app.clock
+        .advance(Duration::from_secs(request.advance_seconds));
+    StatusCode::NO_CONTENT
 }
 
 async fn reset(State(app): State<Arc<AppState>>) -> StatusCode {

@@ -21,6 +21,7 @@
 
 mod admin;
 mod app;
+mod backend;
 mod clock;
 mod counters;
 mod envelope;
@@ -55,15 +56,19 @@ pub enum Endpoint {
     Revoke,
     /// `GET /v1/sessions/jwks/{project_id}`
     Jwks,
+    /// `GET /app/v1/profile`: the app's own backend, a resource protected by the session JWT
+    /// (SPEC H1); see the crate's `backend` module.
+    Resource,
 }
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 4] = [
+    pub const ALL: [Endpoint; 5] = [
         Endpoint::SignIn,
         Endpoint::Authenticate,
         Endpoint::Revoke,
         Endpoint::Jwks,
+        Endpoint::Resource,
     ];
 
     fn index(self) -> usize {
@@ -77,6 +82,7 @@ impl Endpoint {
             Endpoint::Authenticate => "authenticate",
             Endpoint::Revoke => "revoke",
             Endpoint::Jwks => "jwks",
+            Endpoint::Resource => "resource",
         }
     }
 
@@ -87,6 +93,7 @@ impl Endpoint {
             Endpoint::Authenticate => "/sdk/v1/sessions/authenticate",
             Endpoint::Revoke => "/sdk/v1/sessions/revoke",
             Endpoint::Jwks => "/v1/sessions/jwks/{project_id}",
+            Endpoint::Resource => "/app/v1/profile",
         }
     }
 }
@@ -231,6 +238,11 @@ impl Sandbox {
     /// The project id, as in the JWKS URL and the JWT `aud`.
     pub fn project_id(&self) -> &str {
         &self.inner.app.config.project_id
+    }
+
+    /// `{base_url}/app/v1/profile`: the app backend's protected resource (SPEC H1).
+    pub fn resource_url(&self) -> String {
+        format!("{}{}", self.base_url(), Endpoint::Resource.path())
     }
 
     /// `{base_url}/v1/sessions/jwks/{project_id}`.

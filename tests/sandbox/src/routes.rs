@@ -34,6 +34,7 @@ pub(crate) fn router(app: Arc<AppState>) -> Router {
         .route(Endpoint::Authenticate.path(), post(authenticate))
         .route(Endpoint::Revoke.path(), post(revoke))
         .route(Endpoint::Jwks.path(), get(jwks))
+        .route(Endpoint::Resource.path(), get(resource))
         .merge(crate::admin::router())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "route_not_found").into_response()
@@ -136,6 +137,14 @@ async fn jwks(
             "status_code": 200,
         });
         Ok(json_response(StatusCode::OK, &body))
+    })
+    .await
+}
+
+/// The app backend's protected resource (SPEC H1).
+async fn resource(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    serve(app, Endpoint::Resource, request, |app, parts, _| {
+        crate::backend::profile(app, parts)
     })
     .await
 }

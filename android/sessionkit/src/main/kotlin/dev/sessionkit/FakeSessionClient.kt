@@ -4,6 +4,7 @@
 package dev.sessionkit
 
 import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.time.Duration
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
@@ -121,6 +122,36 @@ class FakeSessionClient @JvmOverloads constructor(
     }
 
     override fun restoreOutcome(): RestoreOutcome = if (closed) RestoreOutcome.Pending else restoreResult
+
+    override suspend fun tokens(minTtl: Duration, forceRefresh: Boolean): SessionTokens {
+        call(if (forceRefresh) "tokens(forceRefresh=true)" else "tokens")
+        if (minTtl.isNegative()) throw SessionKitException.InvalidArgument("minTtl must not be negative")
+        takeFailure()?.let { error ->
+            if (error is SessionKitException.SignedOut) signOut(SignOutReason.Rejected)
+            throw error
+        }
+        val held = getTokens() ?: throw SessionKitException.SignedOut("there is no session to hand out tokens for")
+        return if (forceRefresh) rotate(held) else held
+    }
+
+    override suspend fun tokensAfterRejection(rejectedJwt: String): SessionTokens {
+        call("tokensAfterRejection")
+        takeFailure()?.let { error ->
+            if (error is SessionKitException.SignedOut) signOut(SignOutReason.Rejected)
+            throw error
+        }
+        val held = getTokens() ?: throw SessionKitException.SignedOut("there is no session to refresh")
+        return if (held.sessionJwt == rejectedJwt) rotate(held) else held
+    }
+
+    /** A refresh: a new JWT for the same session token, announced as the server's answer. */
+    private fun rotate(held: SessionTokens): SessionTokens {
+        val fresh = SessionTokens(held.sessionToken, "${held.sessionJwt.substringBeforeLast('.')}.refreshed${++rotations}")
+        change(sessionFlow.value, fresh, false, statusFlow.value, ChangeCause.Authenticated, newIdentity = false)
+        return fresh
+    }
+
+    private var rotations = 0
 
     override suspend fun authenticate(sessionDurationMinutes: Int?): Session {
         call(if (sessionDurationMinutes == null) "authenticate" else "authenticate($sessionDurationMinutes)")

@@ -3,6 +3,8 @@
 // keeps are written once, for both wrappers, in bindings/WRAPPERS.md.
 package dev.sessionkit
 
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.StateFlow
 
@@ -33,6 +35,28 @@ interface SessionClient : AutoCloseable {
 
     /** Both tokens, or `null` when either is missing or the session has expired (R3). */
     fun getTokens(): SessionTokens?
+
+    /**
+     * Both tokens, with a JWT that stays valid for at least [minTtl] on the server's clock
+     * (W9): what to call right before a request to your own backend. When the JWT would not
+     * last, or with [forceRefresh], it asks the server first, through the single flight (W3),
+     * so concurrent callers share one request. The OkHttp integration
+     * (`dev.sessionkit.okhttp`) calls it for you.
+     *
+     * @throws SessionKitException.SignedOut there is no session, or the server ended it (E1).
+     * @throws SessionKitException.Network the JWT needed a refresh and the server was unreachable.
+     * @throws SessionKitException.InvalidArgument [minTtl] is negative, or longer than a
+     *   fresh JWT lives (about five minutes).
+     */
+    suspend fun tokens(minTtl: Duration = 60.seconds, forceRefresh: Boolean = false): SessionTokens
+
+    /**
+     * Fresh tokens after your backend rejected [rejectedJwt] (answered 401 to it): the current
+     * tokens if that JWT has been replaced since, otherwise those of one refresh. However many
+     * requests report the same rejected JWT, at once or one after another, they cause one
+     * authenticate (H1). A backend's 401 signs nobody out; only the server's answer can (E1).
+     */
+    suspend fun tokensAfterRejection(rejectedJwt: String): SessionTokens
 
     /** Waits until storage has been read once and says what was found (X2). */
     suspend fun restored(): RestoreOutcome

@@ -13,6 +13,7 @@ import dev.sessionkit.ffi.core.ListenerHandle
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.toJavaDuration
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.awaitClose
@@ -112,6 +113,17 @@ class SessionKitClient private constructor(
     }
 
     override suspend fun restored(): RestoreOutcome = changing { ffi.restored().toKotlin() }
+
+    override suspend fun tokens(minTtl: Duration, forceRefresh: Boolean): SessionTokens {
+        if (minTtl.isNegative()) throw SessionKitException.InvalidArgument("minTtl must not be negative")
+        val tokens = changing { ffi.tokens(minTtl.toJavaDuration(), forceRefresh) }
+        return SessionTokens(tokens.sessionToken(), tokens.sessionJwt())
+    }
+
+    override suspend fun tokensAfterRejection(rejectedJwt: String): SessionTokens {
+        val tokens = changing { ffi.tokensAfterRejection(rejectedJwt) }
+        return SessionTokens(tokens.sessionToken(), tokens.sessionJwt())
+    }
 
     override fun restoreOutcome(): RestoreOutcome =
         if (closed.get()) RestoreOutcome.Pending else ffi.restoreOutcome().toKotlin()

@@ -54,6 +54,14 @@ class Sandbox private constructor(
         control("/sandbox/v1/faults", """{"endpoint":"$endpoint","times":$times,$fault}""")
     }
 
+    /** Moves the sandbox's clock on: JWTs it minted expire on its clock, not on the client's. */
+    fun advanceClock(seconds: Long) {
+        control("/sandbox/v1/clock", """{"advance_seconds":$seconds}""")
+    }
+
+    /** The app backend's protected resource (`GET /app/v1/profile`). */
+    val resourceUrl: String get() = "$baseUrl/app/v1/profile"
+
     /** Clears queued faults and counters. */
     fun reset() {
         control("/sandbox/v1/reset", "{}")
