@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test this machine can run: formatting, lints, unit, integration, property and doc tests,
-# the printed suites, conformance with Stytch's own SDK, the library's size, the Kotlin layer on
+# Every test this machine can run: formatting, lints (host and phone targets), unit,
+# integration, property and doc tests, the printed suites, conformance with Stytch's own SDK, the library's size, the Kotlin layer on
 # the JVM and the Swift layer (host tests and the getSync benchmarks).
 #
 #   scripts/test.sh          the default run (what CI runs)
@@ -48,6 +48,11 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked -p sessionkit-ffi --all-targets --features cli,jvm -- -D warnings
 cargo clippy --locked -p sessionkit --all-targets --features uniffi,android-keystore -- -D warnings
 cargo clippy --locked -p sessionkit --features model-check --lib --tests -- -D warnings
+
+step "cross-check: the library crates checked and linted for iOS and Android (-Zbuild-std)"
+# Debian's Rust builds std for each phone target from source; cached outside the repository,
+# a warm run takes seconds (README, "What is verified where").
+bash scripts/cross-check.sh
 
 step "cargo test (unit, integration, property and doc tests)"
 # The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.

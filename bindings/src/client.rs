@@ -19,6 +19,7 @@ use sessionkit::{
 
 use crate::config::ClientConfig;
 use crate::listener::CoreListener;
+use crate::logging::{self, ForeignLogger, SinkGuard};
 use crate::state::ClientState;
 use sessionkit::ForeignSessionStore;
 
@@ -28,6 +29,8 @@ use crate::store::CoreStore;
 #[derive(uniffi::Object)]
 pub struct SessionClient {
     engine: sessionkit::SessionClient,
+    /// The app's logger, registered while this client lives (SPEC L1).
+    _logger: Option<SinkGuard>,
 }
 
 #[uniffi::export]
@@ -38,13 +41,23 @@ impl SessionClient {
     /// see [`SessionClient::restore_outcome`].
     ///
     /// Throws `InvalidArgument` when the configuration is not usable (S9 included).
-    #[uniffi::constructor]
+    ///
+    /// `logger`, when given, hears SessionKit's log events at or above `config.log_level`
+    /// while this client lives; the platform's log (os_log, logcat) hears them all.
+    #[uniffi::constructor(default(logger = None))]
     pub fn new(
         config: ClientConfig,
         store: Arc<dyn ForeignSessionStore>,
+        logger: Option<Arc<dyn ForeignLogger>>,
     ) -> Result<Arc<Self>, SessionError> {
+        logging::install(&config.platform_log()?);
+        let level = config.log_level.unwrap_or(crate::config::DEFAULT_LOG_LEVEL);
+        let logger = logger.map(|logger| logging::register(logger, level));
         let engine = config.builder()?.store(CoreStore(store)).start()?;
-        Ok(Arc::new(Self { engine }))
+        Ok(Arc::new(Self {
+            engine,
+            _logger: logger,
+        }))
     }
 
     /// Waits until storage has been read once and says what was found (X2).

@@ -1,12 +1,17 @@
 //! [`ClientConfig`]: everything an app sets when it starts the engine, as one record with
-//! defaults, in place of the Rust builder (which foreign languages cannot chain), so Kotlin
-//! writes `ClientConfig(publicToken = "...")` and names only what it changes. It maps onto
+//! defaults, so that a wrapper names only what it changes. Records are what UniFFI hands
+//! every language alike; the Rust builder's chained calls would cross the FFI one by one. It maps onto
 //! the core's builder, [`StytchConfig`] and [`RefreshPolicy`]; checking the values stays in
 //! the core.
 
 use std::time::Duration;
 
 use sessionkit::transport::StytchConfig;
+
+use crate::logging::{LogLevel, PlatformLog};
+
+/// The app logger's level when the configuration names none.
+pub(crate) const DEFAULT_LOG_LEVEL: LogLevel = LogLevel::Info;
 use sessionkit::{RefreshPolicy, SessionClient, SessionClientBuilder, SessionError};
 
 /// How a [`SessionClient`](crate::SessionClient) talks to Stytch and refreshes the session.
@@ -45,6 +50,15 @@ pub struct ClientConfig {
     /// Largest response body accepted, in bytes (default 1 MiB).
     #[uniffi(default = None)]
     pub max_response_bytes: Option<u64>,
+    /// The least severe level the app's logger hears (default info).
+    #[uniffi(default = None)]
+    pub log_level: Option<LogLevel>,
+    /// The unified log's subsystem on Apple platforms (default `dev.sessionkit`).
+    #[uniffi(default = None)]
+    pub log_subsystem: Option<String>,
+    /// The logcat tag on Android (default `SessionKit`).
+    #[uniffi(default = None)]
+    pub log_tag: Option<String>,
 }
 
 impl ClientConfig {
@@ -76,6 +90,21 @@ impl ClientConfig {
             config = config.with_max_response_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
         }
         config
+    }
+
+    /// Where the platform's log lines go (checked: the platform layers refuse a NUL).
+    pub(crate) fn platform_log(&self) -> Result<PlatformLog, SessionError> {
+        let platform = PlatformLog {
+            subsystem: self
+                .log_subsystem
+                .clone()
+                .unwrap_or_else(|| "dev.sessionkit".into()),
+            tag: self.log_tag.clone().unwrap_or_else(|| "SessionKit".into()),
+        };
+        crate::logging::check_name("log_subsystem", &platform.subsystem)
+            .and_then(|()| crate::logging::check_name("log_tag", &platform.tag))
+            .map_err(|detail| SessionError::InvalidArgument { detail })?;
+        Ok(platform)
     }
 
     /// The refresh policy, or `None` for manual refresh.
@@ -112,6 +141,9 @@ mod tests {
             connect_timeout: None,
             request_timeout: None,
             max_response_bytes: None,
+            log_level: None,
+            log_subsystem: None,
+            log_tag: None,
         }
     }
 

@@ -14,6 +14,8 @@
 //!   adapters between it and the core's `SessionStore`;
 //! - `listener.rs`: the adapter from the core's `ForeignSessionListener` to its listener
 //!   trait;
+//! - `logging/`: the process's `tracing` subscriber: the platform's log (os_log, logcat) and
+//!   the app's own logger, from the client's configuration (SPEC L1);
 //! - `android.rs`: the JNI entry point that gives the engine the JavaVM and, on Android, the
 //!   application Context; `keystore.rs`: `android_keystore_store` on that JavaVM. Both exist
 //!   on Android, and on a desktop JVM with the `jvm` feature (the Kotlin host tests); an
@@ -34,6 +36,7 @@ mod config;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 mod keystore;
 mod listener;
+mod logging;
 mod state;
 mod store;
 
@@ -43,6 +46,7 @@ pub use client::SessionClient;
 pub use config::ClientConfig;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 pub use keystore::android_keystore_store;
+pub use logging::{ForeignLogger, LogLevel, LoggerError};
 pub use state::ClientState;
 #[cfg(target_vendor = "apple")]
 pub use store::keychain_store;

@@ -135,6 +135,44 @@ pub(crate) enum LogLevel {
     Error,
 }
 
+/// Logs at a level chosen at run time (tracing fixes a callsite's level, hence one arm each):
+/// how the engine's own log lines about an error follow the one table ([`Error::public`]).
+macro_rules! log_at {
+    ($level:expr, $($arg:tt)+) => {
+        match $level {
+            $crate::error::LogLevel::Debug => ::tracing::debug!($($arg)+),
+            $crate::error::LogLevel::Info => ::tracing::info!($($arg)+),
+            $crate::error::LogLevel::Warn => ::tracing::warn!($($arg)+),
+            $crate::error::LogLevel::Error => ::tracing::error!($($arg)+),
+        }
+    };
+}
+pub(crate) use log_at;
+
+impl StoreError {
+    /// The level the table gives this store error (E4 info, E5 warn, E7 error).
+    pub(crate) fn log_level(&self) -> LogLevel {
+        match self {
+            StoreError::Unavailable { .. } => LogLevel::Info,
+            StoreError::Corrupted { .. } => LogLevel::Warn,
+            StoreError::Failed { .. } => LogLevel::Error,
+        }
+    }
+}
+
+impl TransportError {
+    /// The level the table gives this transport error.
+    pub(crate) fn log_level(&self) -> LogLevel {
+        match self.class() {
+            ErrorClass::Definitive | ErrorClass::Transient { .. } => LogLevel::Info,
+            ErrorClass::Rejected => match self {
+                TransportError::Api { .. } => LogLevel::Warn,
+                _ => LogLevel::Error,
+            },
+        }
+    }
+}
+
 impl Error {
     /// The one table from internal to public errors, with the level each is logged at.
     pub(crate) fn public(self) -> (SessionError, LogLevel) {
@@ -175,14 +213,16 @@ impl Error {
                     ),
                 },
             },
-            Error::Store(StoreError::Unavailable { detail }) => {
-                (SessionError::StorageUnavailable { detail }, LogLevel::Info)
-            }
-            Error::Store(StoreError::Corrupted { detail }) => {
-                (SessionError::StorageCorrupted { detail }, LogLevel::Warn)
-            }
-            Error::Store(StoreError::Failed { detail }) => {
-                (SessionError::StorageFailed { detail }, LogLevel::Error)
+            Error::Store(error) => {
+                let level = error.log_level();
+                let public = match error {
+                    StoreError::Unavailable { detail } => {
+                        SessionError::StorageUnavailable { detail }
+                    }
+                    StoreError::Corrupted { detail } => SessionError::StorageCorrupted { detail },
+                    StoreError::Failed { detail } => SessionError::StorageFailed { detail },
+                };
+                (public, level)
             }
             Error::Envelope(error) => (
                 SessionError::StorageCorrupted {
@@ -215,12 +255,7 @@ impl From<Error> for SessionError {
     /// Converts through [`Error::public`] and logs the error once, at its level.
     fn from(error: Error) -> Self {
         let (public, level) = error.public();
-        match level {
-            LogLevel::Debug => tracing::debug!(error = %public, "sessionkit call failed"),
-            LogLevel::Info => tracing::info!(error = %public, "sessionkit call failed"),
-            LogLevel::Warn => tracing::warn!(error = %public, "sessionkit call failed"),
-            LogLevel::Error => tracing::error!(error = %public, "sessionkit call failed"),
-        }
+        log_at!(level, error = %public, "sessionkit call failed");
         public
     }
 }

@@ -79,7 +79,7 @@
 //! ## Platforms
 //!
 //! On Apple targets (`target_vendor = "apple"`) the crate links the Security framework,
-//! through `security-framework-sys` and `core-foundation`, for the Keychain store (SPEC P3):
+//! through `security-framework`'s safe API, for the Keychain store (SPEC P3):
 //! `KeychainStore::new` exists there only and needs macOS 10.15 or iOS 13 at run time.
 //! Elsewhere [`KeychainStore`] and [`KeychainConfig`] still compile, so the store's logic is
 //! tested on Linux hosts, but a `KeychainStore` cannot be built.

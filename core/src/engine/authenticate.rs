@@ -254,7 +254,11 @@ impl SessionEngine {
             Ok(true) => Error::Transport(error).into(),
             Ok(false) => Error::Superseded.into(),
             Err(storage) => {
-                tracing::warn!(%storage, "signed out, but the stored session could not be removed yet");
+                crate::error::log_at!(
+                    storage.log_level(),
+                    %storage,
+                    "signed out, but the stored session could not be removed yet"
+                );
                 Error::Transport(error).into()
             }
         }
@@ -276,7 +280,11 @@ impl SessionEngine {
                 RevokeOutcome::Revoked
             }
             Err(error) if force_clear => {
-                tracing::warn!(%error, "revoke failed; clearing locally as asked (force_clear)");
+                crate::error::log_at!(
+                    error.log_level(),
+                    %error,
+                    "revoke failed; clearing locally as asked (force_clear)"
+                );
                 // The transport's own words ("could not connect: ..."): what kept the server
                 // from hearing the revoke. Not the public error's sentence, which speaks of a
                 // session kept, when this one was just cleared.

@@ -177,7 +177,11 @@ impl SessionState {
             self.announce(&next, cause);
         }
         if let Some(error) = &storage_error {
-            tracing::warn!(%error, "could not persist the session state; will retry");
+            crate::error::log_at!(
+                error.log_level(),
+                %error,
+                "could not persist the session state; will retry"
+            );
             self.listeners
                 .publish(SessionEvent::Storage(StorageIssue::from_write(error)));
         }
@@ -304,7 +308,11 @@ impl SessionState {
                 tracing::warn!(%detail, "stored session corrupted; wiping it");
                 let wiped = guard_store(&*self.store, |store| store.clear());
                 if let Err(error) = &wiped {
-                    tracing::warn!(%error, "could not wipe the corrupted session");
+                    crate::error::log_at!(
+                        error.log_level(),
+                        %error,
+                        "could not wipe the corrupted session"
+                    );
                 }
                 **writer = if wiped.is_ok() {
                     Persistence::InSync

@@ -158,6 +158,7 @@ async fn run(
         Operation::ScheduledRefresh => builder.refresh_policy(RefreshPolicy {
             heartbeat: Duration::from_secs(3_600),
             backoff_initial: Duration::from_secs(600),
+            backoff_max: Duration::from_secs(600),
             ..RefreshPolicy::default()
         }),
         _ => builder.manual_refresh(),

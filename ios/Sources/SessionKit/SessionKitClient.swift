@@ -59,7 +59,10 @@ public final class SessionKitClient: SessionClient, CustomStringConvertible {
     ) throws(SessionKitError) -> SessionKitClient {
         let config = try configuration.ffi()
         let store = try storage.store()
-        let ffi = try translated { try SessionKitBindings.SessionClient(config: config, store: store) }
+        let logger = configuration.logger.map(LoggerAdapter.init)
+        let ffi = try translated {
+            try SessionKitBindings.SessionClient(config: config, store: store, logger: logger)
+        }
         return SessionKitClient(ffi: ffi)
     }
 

@@ -3,6 +3,9 @@ import SessionKitBindings
 
 /// How SessionKit talks to Stytch and refreshes the session. Only `publicToken` is required;
 /// every nil means SessionKit's default.
+///
+/// Two configurations are equal when every setting is, the logger aside (a logger has no
+/// equality of its own).
 public struct SessionKitConfiguration: Sendable, Equatable {
     /// The project's public token (`public-token-test-...` or `public-token-live-...`);
     /// it picks the Stytch environment unless `baseURL` is set.
@@ -29,13 +32,20 @@ public struct SessionKitConfiguration: Sendable, Equatable {
     public var requestTimeout: Duration?
     /// The largest response body accepted, in bytes (default 1 MiB).
     public var maxResponseBytes: Int?
+    /// Your logger for SessionKit's events (SPEC L1); the unified log hears them either way.
+    public var logger: (any SessionLogger)?
+    /// The least severe level `logger` hears (default `.info`).
+    public var logLevel: LogLevel
+    /// The unified log's subsystem for SessionKit's events (default `dev.sessionkit`).
+    public var logSubsystem: String
 
     public init(
         publicToken: String, baseURL: URL? = nil, projectID: String? = nil,
         automaticRefresh: Bool = true, heartbeat: Duration? = nil,
         refreshMargin: Duration? = nil, autoExtendMinutes: Int? = nil,
         connectTimeout: Duration? = nil, requestTimeout: Duration? = nil,
-        maxResponseBytes: Int? = nil
+        maxResponseBytes: Int? = nil, logger: (any SessionLogger)? = nil,
+        logLevel: LogLevel = .info, logSubsystem: String = "dev.sessionkit"
     ) {
         self.publicToken = publicToken
         self.baseURL = baseURL
@@ -47,6 +57,19 @@ public struct SessionKitConfiguration: Sendable, Equatable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.logger = logger
+        self.logLevel = logLevel
+        self.logSubsystem = logSubsystem
+    }
+
+    public static func == (lhs: SessionKitConfiguration, rhs: SessionKitConfiguration) -> Bool {
+        lhs.publicToken == rhs.publicToken && lhs.baseURL == rhs.baseURL
+            && lhs.projectID == rhs.projectID && lhs.automaticRefresh == rhs.automaticRefresh
+            && lhs.heartbeat == rhs.heartbeat && lhs.refreshMargin == rhs.refreshMargin
+            && lhs.autoExtendMinutes == rhs.autoExtendMinutes
+            && lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout
+            && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.logLevel == rhs.logLevel
+            && lhs.logSubsystem == rhs.logSubsystem
     }
 
     /// The engine's configuration. Values Swift can express but the engine cannot
@@ -76,6 +99,7 @@ public struct SessionKitConfiguration: Sendable, Equatable {
             autoExtendMinutes: try count(autoExtendMinutes, "autoExtendMinutes"),
             connectTimeout: try seconds(connectTimeout, "connectTimeout"),
             requestTimeout: try seconds(requestTimeout, "requestTimeout"),
-            maxResponseBytes: try count(maxResponseBytes, "maxResponseBytes"))
+            maxResponseBytes: try count(maxResponseBytes, "maxResponseBytes"),
+            logLevel: logLevel.ffi, logSubsystem: logSubsystem, logTag: nil)
     }
 }

@@ -333,6 +333,17 @@ fn iterations() -> usize {
 
 /// Explores `scenario` with DFS (bounded), PCT (depth 3) and random schedules, and prints
 /// how many executions each ran.
+/// Each modelled thread runs on a coroutine stack of this size. Shuttle's default (60 KiB)
+/// overflowed (SIGSEGV) in a debug build once the error table's `log_at!` came in: its five
+/// `tracing` call sites each keep their own frame slots unoptimised.
+const MODEL_STACK_BYTES: usize = 512 * 1024;
+
+fn config() -> shuttle::Config {
+    let mut config = shuttle::Config::new();
+    config.stack_size = MODEL_STACK_BYTES;
+    config
+}
+
 fn explore(name: &str, scenario: fn()) {
     let bound = iterations();
     let count = |run: &dyn Fn(Arc<AtomicUsize>)| {
@@ -351,10 +362,16 @@ fn explore(name: &str, scenario: fn()) {
     // which the DFS scheduler then feeds from a fixed seed.
     let dfs = count(&|n| {
         let scheduler = shuttle::scheduler::DfsScheduler::new(Some(bound), true);
-        shuttle::Runner::new(scheduler, shuttle::Config::new()).run(counted(n));
+        shuttle::Runner::new(scheduler, config()).run(counted(n));
     });
-    let pct = count(&|n| shuttle::check_pct(counted(n), bound, 3));
-    let random = count(&|n| shuttle::check_random(counted(n), bound));
+    let pct = count(&|n| {
+        let scheduler = shuttle::scheduler::PctScheduler::new(3, bound);
+        shuttle::Runner::new(scheduler, config()).run(counted(n));
+    });
+    let random = count(&|n| {
+        let scheduler = shuttle::scheduler::RandomScheduler::new(bound);
+        shuttle::Runner::new(scheduler, config()).run(counted(n));
+    });
     let exhaustive = if dfs < bound { "exhaustive" } else { "bounded" };
     println!(
         "model check {name}: dfs {dfs} schedules ({exhaustive}), pct {pct}, random {random}, \

@@ -14,7 +14,7 @@ use futures_util::future::{Either, select};
 
 use super::Shared;
 use super::facts::Facts;
-use super::machine::{Action, Input, Machine};
+use super::machine::{Action, Input, Machine, SchedulerState};
 use super::policy::RefreshPolicy;
 use crate::engine::authenticate::ScheduledRefresh;
 use crate::engine::concurrency::{self, Signal};
@@ -56,7 +56,9 @@ impl SchedulerTask {
             };
             let now = engine.clock.now_millis();
             let facts = Facts::of(&engine.state.load());
+            let before = self.machine.state();
             self.hear(&engine, &facts, now);
+            log_decision(before, self.machine.state());
             *self.shared.state.lock() = self.machine.state();
             let action = self.machine.action(now);
             let wait = match action {
@@ -127,5 +129,33 @@ impl SchedulerTask {
             Ok(_) => counters.refreshes.fetch_add(1, Ordering::Relaxed),
             Err(_) => counters.failures.fetch_add(1, Ordering::Relaxed),
         };
+    }
+}
+
+/// Logs what the scheduler decided, when its state changes kind: a backoff (info), giving up
+/// (warn), a pause for storage (info), and resuming (debug). Times are server time.
+fn log_decision(before: SchedulerState, after: SchedulerState) {
+    use SchedulerState as S;
+    if std::mem::discriminant(&before) == std::mem::discriminant(&after)
+        && !matches!(after, S::BackingOff { .. })
+    {
+        return;
+    }
+    match after {
+        S::BackingOff { until, failures } if before != after => tracing::info!(
+            %until,
+            failures,
+            "refresh failed; the scheduler retries after a backoff"
+        ),
+        S::GaveUp => tracing::warn!(
+            "refresh gave up: the session expired while the server could not be reached"
+        ),
+        S::PausedForStorage => {
+            tracing::info!(
+                "refresh paused: storage is unavailable (E4) until the app says it is back"
+            )
+        }
+        S::Waiting { due } => tracing::debug!(%due, "next refresh scheduled"),
+        _ => {}
     }
 }

@@ -3,7 +3,9 @@
 //! Items are keyed by service, account and access group, the primary key of a generic
 //! password (with `kSecAttrSynchronizable`, which the store always sets to false). As with
 //! SecItem, a search without an access group matches the item of any group, and an add
-//! without one files the item under no group (on a device: the app's default group).
+//! without one files the item under no group (on a device: the app's default group). Each item
+//! remembers whether this version wrote it (with its label and class): an add updates such an
+//! item in place and answers `errSecDuplicateItem` for any other, as `apple.rs` does.
 //!
 //! A test can make every call answer one status (a locked device, no keychain, a missing
 //! entitlement, anything) until it says the keychain works again, or script one status for
@@ -25,7 +27,7 @@ type ItemKey = (String, String, Option<String>);
 pub(super) enum Call {
     Copy,
     Add,
-    Update,
+    Replace,
     Delete,
 }
 
@@ -35,9 +37,15 @@ pub(super) struct FakeKeychain {
     state: Mutex<State>,
 }
 
+/// A stored item: its data, and whether this version wrote it (labelled, in its class).
+struct Item {
+    data: Vec<u8>,
+    ours: bool,
+}
+
 #[derive(Default)]
 struct State {
-    items: BTreeMap<ItemKey, Vec<u8>>,
+    items: BTreeMap<ItemKey, Item>,
     /// Answered by every call while set.
     failing: Option<OsStatus>,
     /// Answered once each, by the next call of that kind.
@@ -102,14 +110,32 @@ impl FakeKeychain {
         self.state.lock().scripted.push_back((call, status));
     }
 
-    /// Puts raw data under `item`'s exact key, as another app or version could have.
+    /// Puts raw data under `item`'s exact key, as another app or an earlier version could
+    /// have: without this version's label and class.
     pub(super) fn put(&self, item: &KeychainConfig, data: &[u8]) {
-        self.state.lock().items.insert(key(item), data.to_vec());
+        let item_data = Item {
+            data: data.to_vec(),
+            ours: false,
+        };
+        self.state.lock().items.insert(key(item), item_data);
     }
 
     /// The raw data under `item`'s exact key.
     pub(super) fn item(&self, item: &KeychainConfig) -> Option<Vec<u8>> {
-        self.state.lock().items.get(&key(item)).cloned()
+        self.state
+            .lock()
+            .items
+            .get(&key(item))
+            .map(|i| i.data.clone())
+    }
+
+    /// Whether the item under `item`'s exact key carries this version's label and class.
+    pub(super) fn written_by_this_version(&self, item: &KeychainConfig) -> bool {
+        self.state
+            .lock()
+            .items
+            .get(&key(item))
+            .is_some_and(|i| i.ours)
     }
 
     /// How many items the keychain holds.
@@ -131,7 +157,7 @@ impl KeychainApi for FakeKeychain {
             .items
             .iter()
             .find(|(stored, _)| matches(stored, item))
-            .map(|(_, data)| data.clone())
+            .map(|(_, stored)| stored.data.clone())
             .ok_or(ERR_SEC_ITEM_NOT_FOUND)
     }
 
@@ -139,28 +165,34 @@ impl KeychainApi for FakeKeychain {
         let mut state = self.state.lock();
         state.begin(Call::Add)?;
         let key = key(item);
-        if state.items.contains_key(&key) {
-            return Err(ERR_SEC_DUPLICATE_ITEM);
+        match state.items.get_mut(&key) {
+            Some(stored) if stored.ours => stored.data = data.to_vec(),
+            Some(_) => return Err(ERR_SEC_DUPLICATE_ITEM),
+            None => {
+                let new = Item {
+                    data: data.to_vec(),
+                    ours: true,
+                };
+                state.items.insert(key, new);
+            }
         }
-        state.items.insert(key, data.to_vec());
         Ok(())
     }
 
-    fn update(&self, item: &KeychainConfig, data: &[u8]) -> Result<(), OsStatus> {
+    fn replace(&self, item: &KeychainConfig, data: &[u8]) -> Result<(), OsStatus> {
         let mut state = self.state.lock();
-        state.begin(Call::Update)?;
-        let mut found = false;
-        for (stored, value) in state.items.iter_mut() {
-            if matches(stored, item) {
-                *value = data.to_vec();
-                found = true;
-            }
+        state.begin(Call::Replace)?;
+        let before = state.items.len();
+        state.items.retain(|stored, _| !matches(stored, item));
+        if state.items.len() == before {
+            return Err(ERR_SEC_ITEM_NOT_FOUND);
         }
-        if found {
-            Ok(())
-        } else {
-            Err(ERR_SEC_ITEM_NOT_FOUND)
-        }
+        let new = Item {
+            data: data.to_vec(),
+            ours: true,
+        };
+        state.items.insert(key(item), new);
+        Ok(())
     }
 
     fn delete(&self, item: &KeychainConfig) -> Result<(), OsStatus> {

@@ -14,55 +14,38 @@
 //!   nothing there. On iOS, iPadOS, tvOS, watchOS and visionOS the data-protection keychain is
 //!   the only one and the key changes nothing; it is set on every Apple target anyway, so
 //!   that one dictionary serves them all, Mac Catalyst included (it builds as
-//!   `target_os = "ios"` and runs on macOS). security-framework-sys declares the key for
-//!   macOS only with its `OSX_10_15` feature, which this crate turns on.
+//!   `target_os = "ios"` and runs on macOS). security-framework offers it on macOS only with
+//!   its `OSX_10_15` feature (`PasswordOptions::use_protected_keychain`), which this crate
+//!   turns on.
 //! - **`kSecAttrSynchronizable = false`, said explicitly.** It is already the default for a
 //!   new item and for a search, so this changes nothing for SessionKit's own item; but it is
 //!   part of the item's primary key, and saying it makes every query that exact key: a
 //!   synchronised item of the same service and account (iCloud Keychain) is another item,
 //!   never read, overwritten or deleted here. A `ThisDeviceOnly` item cannot be synchronised
 //!   anyway.
-//! - **`kSecAttrAccessible = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly`**, set by
-//!   `SecItemAdd` and again by every `SecItemUpdate` (so an item an older version wrote with
-//!   another class gets this one on the next save). The item is readable from the first
-//!   unlock after a boot until shutdown, so the refresh scheduler works in the background
-//!   with the screen locked; it never travels to another device in a backup; and it never
-//!   asks for user presence.
+//! - **The class "after first unlock, this device only"**, as an access-control object with
+//!   no flags (`SecAccessControl::create_with_protection(AccessibleAfterFirstUnlockThisDeviceOnly,
+//!   0)`): no user presence, no biometry, no prompt. The item is readable from the first unlock
+//!   after a boot until shutdown, so the refresh scheduler works in the background with the
+//!   screen locked; it never travels to another device in a backup. Before the first unlock
+//!   the calls answer `errSecInteractionNotAllowed`, which is E4.
+//! - **A label** (`ITEM_LABEL` in `apple.rs`) on every item this version writes, and only with
+//!   that class.
 //!
-//! # Why `kSecAttrAccessible` directly, and not a `SecAccessControl`
+//! # Through security-framework, and the one thing it cannot do
 //!
-//! security-framework 3.7's `PasswordOptions` sets an access group, the data-protection
-//! keychain, synchronisation and an access-control object, but has no setter for
-//! `kSecAttrAccessible`, and neither have its `ItemAddOptions` and `ItemUpdateOptions`. Two
-//! ways were open:
-//!
-//! 1. `SecAccessControl::create_with_protection(Some(ProtectionMode::
-//!    AccessibleAfterFirstUnlockThisDeviceOnly), 0)`, handed to
-//!    `PasswordOptions::set_access_control` and written with
-//!    `passwords::set_generic_password_options`: no unsafe code here. **Not chosen**:
-//!    - It does not choose the keychain. An access-control object does not select the
-//!      data-protection keychain on macOS (only `kSecUseDataProtectionKeychain` or a
-//!      synchronisable item do, per TN3137), so that key is needed either way; the
-//!      file-based keychain's shim cannot map the data-protection access model.
-//!    - `set_generic_password_options` adds, and on `errSecDuplicateItem` calls
-//!      `SecItemUpdate` with every option except the data as the *search* dictionary and only
-//!      the data as the change (see `set_password_internal` in the vendored
-//!      `passwords.rs`). So the access-control object is sent as a search attribute, and an
-//!      item that already exists keeps whatever class it had: one written earlier with the
-//!      default `kSecAttrAccessibleWhenUnlocked` would stay unreadable in the background,
-//!      the very E4 case P3 is written to avoid.
-//!    - It merges add and update and hides the statuses this store must sort apart (P3).
-//!    - It buys nothing: with no flags an access-control object asks for no user presence,
-//!      so its only effect is the protection class, which the plain attribute sets. Apple's
-//!      documentation has the two exclude each other, so it is one or the other.
-//! 2. The four SecItem calls with dictionaries built here, `kSecAttrAccessible` set directly,
-//!    through security-framework-sys and core-foundation's owned CF types. **Chosen.** Its
-//!    unsafe code is reading Security's constants, one `extern` declaration of
-//!    `kSecAttrAccessible` (security-framework-sys 2.17 declares the class values but not the
-//!    key) and the four calls, all in `apple.rs`, each block with its SAFETY note. A plain
-//!    accessibility attribute is a data-protection class and nothing else: no user presence,
-//!    no biometry, no prompt, so the engine's background threads can read and write after
-//!    first unlock; before it, the calls answer `errSecInteractionNotAllowed`, which is E4.
+//! The calls go through security-framework's safe password API (`apple.rs`): no `unsafe`
+//! code in this crate. Its `set_generic_password_options` adds the item or, when it exists,
+//! updates the item's data in place, searching with every other option, the class and the
+//! label included. It cannot change the class of an item that exists. So an item that an
+//! earlier version wrote (without the label, perhaps in another class) does not match that
+//! update; the add then reports the item in the way, and the store **replaces** it: delete,
+//! then add with the class and the label. That happens once per such item, on its first save,
+//! and is not atomic: a crash between the delete and the add loses the stored session once.
+//! The alternative, `SecItemUpdate` with the class among the changed attributes, has no safe
+//! form in security-framework 3.7 and would bring back the crate's only `unsafe` block. Change
+//! the label together with the class, should the class ever change: items without the new
+//! label are then replaced on their next save.
 //!
 //! # The seam
 //!
@@ -72,15 +55,16 @@
 //! statuses a device answers. The statuses are sorted in [`status`], the item's format is in
 //! [`blob`].
 //!
-//! A save adds the item; if it exists (`errSecDuplicateItem`) it updates it instead; if the
-//! update then finds nothing (an extension deleted it in between) it adds once more. Each
-//! `SecItemAdd` or `SecItemUpdate` writes the item whole in one keychain transaction, so a
-//! crash leaves the old item or the new one (P2).
+//! A save adds the item, or updates this version's item in place; if an item it did not write
+//! is in the way (`errSecDuplicateItem`) it replaces it; if the replacement finds nothing to
+//! delete (an extension deleted it in between) it adds once more. Each `SecItemAdd` or
+//! `SecItemUpdate` writes the item whole in one keychain transaction, so a crash leaves the
+//! old item or the new one (P2), except during the one-time replacement above.
 //!
 //! **Covered by host tests** (on Linux, against the fake): the store, the status sorting,
 //! the item format, the add-or-update path and the engine's reaction. **Not covered**:
-//! `apple.rs`, which only builds for Apple targets and has never been compiled or run in
-//! this repository (no Apple SDK on its machines).
+//! `apple.rs` at run time: it builds for Apple targets only, and `scripts/cross-check.sh`
+//! compiles and lints it for iOS on every run, but no Apple device or simulator runs it here.
 
 #[cfg(target_vendor = "apple")]
 mod apple;
@@ -96,18 +80,19 @@ use zeroize::Zeroizing;
 use super::{SessionStore, StoreError};
 use status::{Action, ERR_SEC_DUPLICATE_ITEM, ERR_SEC_ITEM_NOT_FOUND, OsStatus};
 
-/// The four SecItem calls, on the generic-password item that `item` names. Statuses come back
-/// as the Security framework answered them; [`status`] decides what they mean.
+/// The SecItem calls, on the generic-password item that `item` names. Statuses come back as
+/// the Security framework answered them; [`status`] decides what they mean.
 trait KeychainApi: Send + Sync + 'static {
-    /// `SecItemCopyMatching` for the item's data; `errSecItemNotFound` when there is none.
+    /// The item's data; `errSecItemNotFound` when there is none.
     fn copy(&self, item: &KeychainConfig) -> Result<Vec<u8>, OsStatus>;
-    /// `SecItemAdd` of the item holding `data`, accessible after first unlock on this device
-    /// only; `errSecDuplicateItem` when it exists.
+    /// Adds the item holding `data`, with the class and this version's label, or updates the data of
+    /// this version's (labelled) item in place; `errSecDuplicateItem` when an item this
+    /// version did not write is in the way.
     fn add(&self, item: &KeychainConfig, data: &[u8]) -> Result<(), OsStatus>;
-    /// `SecItemUpdate` of the existing item's data and protection class;
-    /// `errSecItemNotFound` when there is none.
-    fn update(&self, item: &KeychainConfig, data: &[u8]) -> Result<(), OsStatus>;
-    /// `SecItemDelete`; `errSecItemNotFound` when there is none.
+    /// Replaces the item whatever wrote it: deletes it, then adds it as [`add`](Self::add)
+    /// does; `errSecItemNotFound` (nothing added) when there was none to delete.
+    fn replace(&self, item: &KeychainConfig, data: &[u8]) -> Result<(), OsStatus>;
+    /// Deletes the item; `errSecItemNotFound` when there is none.
     fn delete(&self, item: &KeychainConfig) -> Result<(), OsStatus>;
 }
 
@@ -280,7 +265,9 @@ impl SessionStore for KeychainStore {
             Err(ERR_SEC_DUPLICATE_ITEM) => {}
             Err(status) => return Err(self.failure(Action::Save, status)),
         }
-        match self.api.update(&self.config, &item) {
+        // An item this version did not write (an earlier version's, in another class) is in
+        // the way: replace it, once.
+        match self.api.replace(&self.config, &item) {
             Ok(()) => Ok(()),
             // Deleted between the two calls (by an extension sharing the item): add it again.
             Err(ERR_SEC_ITEM_NOT_FOUND) => self
@@ -491,33 +478,56 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_item_on_add_updates() {
+    fn p2_later_saves_update_this_versions_item_in_place() {
         let fake = FakeKeychain::new();
         let store = store_on(&fake, config("service", "account", None));
         store.save(b"first").unwrap();
         store.save(b"second").unwrap();
-        assert_eq!(fake.calls(), [Call::Add, Call::Add, Call::Update]);
+        assert_eq!(fake.calls(), [Call::Add, Call::Add], "one call per save");
         assert_eq!(fake.item_count(), 1);
         assert_eq!(store.load().unwrap().as_deref(), Some(&b"second"[..]));
     }
 
     #[test]
+    fn p3_an_item_an_earlier_version_wrote_in_another_class_is_replaced_on_the_next_save() {
+        // An earlier SessionKit (or another writer in a shared group) left an item without
+        // this version's label and class: it is in the way of the add, and is replaced.
+        let fake = FakeKeychain::new();
+        let cfg = config("service", "account", Some(GROUP));
+        let store = store_on(&fake, cfg.clone());
+        fake.put(&cfg, &blob::encode(b"written by an earlier version"));
+        assert!(!fake.written_by_this_version(&cfg));
+        store.save(b"envelope").unwrap();
+        assert_eq!(fake.calls(), [Call::Add, Call::Replace]);
+        assert!(
+            fake.written_by_this_version(&cfg),
+            "now in this version's class"
+        );
+        assert_eq!(fake.item_count(), 1);
+        // From then on a save is one in-place update.
+        store.save(b"next").unwrap();
+        assert_eq!(fake.calls(), [Call::Add, Call::Replace, Call::Add]);
+        assert_eq!(store.load().unwrap().as_deref(), Some(&b"next"[..]));
+    }
+
+    #[test]
     fn a_save_that_meets_an_item_deleted_under_it_adds_it_again() {
-        // Another process added the item, then deleted it between this save's two calls.
+        // Another process's item was in the way, then deleted between this save's two calls.
         let fake = FakeKeychain::new();
         let store = store_on(&fake, config("service", "account", Some(GROUP)));
         fake.fail_next(Call::Add, ERR_SEC_DUPLICATE_ITEM);
         store.save(b"envelope").unwrap();
-        assert_eq!(fake.calls(), [Call::Add, Call::Update, Call::Add]);
+        assert_eq!(fake.calls(), [Call::Add, Call::Replace, Call::Add]);
         assert_eq!(store.load().unwrap().as_deref(), Some(&b"envelope"[..]));
     }
 
     #[test]
-    fn an_update_that_fails_is_reported_with_its_status() {
+    fn a_replacement_that_fails_is_reported_with_its_status() {
         let fake = FakeKeychain::new();
-        let store = store_on(&fake, config("service", "account", None));
-        store.save(b"first").unwrap();
-        fake.fail_next(Call::Update, ERR_SEC_INTERACTION_NOT_ALLOWED);
+        let cfg = config("service", "account", None);
+        let store = store_on(&fake, cfg.clone());
+        fake.put(&cfg, &blob::encode(b"first"));
+        fake.fail_next(Call::Replace, ERR_SEC_INTERACTION_NOT_ALLOWED);
         assert!(matches!(
             store.save(b"second"),
             Err(StoreError::Unavailable { .. })

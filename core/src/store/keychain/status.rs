@@ -42,8 +42,7 @@ pub(super) const ERR_SEC_ITEM_NOT_FOUND: OsStatus = -25300;
 /// `errSecInteractionNotAllowed`: the device is locked (before its first unlock since boot,
 /// for an item readable after first unlock) (E4).
 pub(super) const ERR_SEC_INTERACTION_NOT_ALLOWED: OsStatus = -25308;
-/// `errSecDecode`: the Security framework could not decode data. The Apple adapter also
-/// answers it when a read succeeds without handing back the item's data.
+/// `errSecDecode`: the Security framework could not decode data.
 pub(super) const ERR_SEC_DECODE: OsStatus = -26275;
 /// `errSecMissingEntitlement`: the app is not entitled to the keychain or to the access
 /// group it names (E7).

@@ -233,7 +233,8 @@ class SessionKitClient private constructor(
             }
             val ffiConfig = config.toFfi()
             val store = storage.make()
-            return SessionKitClient(translated { FfiSessionClient(ffiConfig, store) })
+            val logger = config.logger?.let(::LoggerAdapter)
+            return SessionKitClient(translated { FfiSessionClient(ffiConfig, store, logger) })
         }
 
         /** ART still reports its VM as "Dalvik"; desktop JVMs never do. */

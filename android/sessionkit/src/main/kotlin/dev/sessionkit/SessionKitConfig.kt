@@ -36,6 +36,12 @@ data class SessionKitConfig @JvmOverloads constructor(
     val requestTimeout: Duration? = null,
     /** Largest response body accepted, in bytes (default 1 MiB). */
     val maxResponseBytes: Long? = null,
+    /** Your logger for SessionKit's events (SPEC L1); logcat hears them either way. */
+    val logger: SessionLogger? = null,
+    /** The least severe level [logger] hears (default [LogLevel.Info]). */
+    val logLevel: LogLevel = LogLevel.Info,
+    /** The logcat tag of SessionKit's events (default `SessionKit`). */
+    val logTag: String = "SessionKit",
 ) {
     init {
         if (autoExtendMinutes != null && autoExtendMinutes < 0) {
@@ -68,5 +74,8 @@ data class SessionKitConfig @JvmOverloads constructor(
         connectTimeout = connectTimeout?.nonNegative("connectTimeout")?.toJavaDuration(),
         requestTimeout = requestTimeout?.nonNegative("requestTimeout")?.toJavaDuration(),
         maxResponseBytes = maxResponseBytes?.toULong(),
+        logLevel = logLevel.toFfi(),
+        logSubsystem = null,
+        logTag = logTag,
     )
 }

@@ -20,6 +20,7 @@ val HOST_TEST_CLASSES: Array<Class<*>> = arrayOf(
     KeystoreHostTests::class.java,
     ContractTests::class.java,
     AppExampleTests::class.java,
+    LoggingTests::class.java,
     dev.sessionkit.okhttp.OkHttpTests::class.java,
     Class.forName("dev.sessionkit.EntryPointTests"),
     Class.forName("dev.sessionkit.JavaCallersTest"),
