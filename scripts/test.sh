@@ -7,7 +7,8 @@
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
 #                            10 concurrency rounds of 2,000 tasks, 20,000 schedules per model-check
 #                            strategy, 200,000 cases per fuzz target (release build), 200 crashes
-#                            per point, then 300 s per cargo-fuzz target (scripts/fuzz.sh)
+#                            per point, 60 s of cross-process deadlines and 500 sign-out cycles,
+#                            then 300 s per cargo-fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -32,6 +33,8 @@ if [ "$full" = 1 ]; then
   export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-20000}"
   export SESSIONKIT_FUZZ_CASES="${SESSIONKIT_FUZZ_CASES:-200000}"
   export SESSIONKIT_CRASH_RUNS="${SESSIONKIT_CRASH_RUNS:-200}"
+  export SESSIONKIT_CROSS_PROCESS_SECONDS="${SESSIONKIT_CROSS_PROCESS_SECONDS:-60}"
+  export SESSIONKIT_CROSS_PROCESS_CYCLES="${SESSIONKIT_CROSS_PROCESS_CYCLES:-500}"
 else
   export SESSIONKIT_MODEL_ITERATIONS="${SESSIONKIT_MODEL_ITERATIONS:-500}"
 fi
@@ -57,7 +60,7 @@ bash scripts/cross-check.sh
 step "cargo test (unit, integration, property and doc tests)"
 # The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.
 cargo test --locked --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ \
-  --skip p2_a_crash_at_any_point --skip clock_skew
+  --skip p2_a_crash_at_any_point --skip clock_skew --skip c1_c2_c3_processes
 
 # Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
 # and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
@@ -78,6 +81,9 @@ fi
 
 step "crash simulation: a child process killed at every point of a refresh (printed)"
 cargo test --locked -p sessionkit --test storage p2_a_crash_at_any_point -- --nocapture
+
+step "cross-process: 4 processes over one store against the sandbox (C1-C3, printed)"
+cargo test --locked -p sessionkit --test processes c1_c2_c3_processes -- --nocapture
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test --locked -p sessionkit --test under_fire fault_matrix -- --nocapture

@@ -196,9 +196,23 @@ impl SessionClient {
 
     // ----- Lifecycle: steer the refresh scheduler; no I/O, safe on the main thread -----
 
-    /// The app came to the foreground: refresh now and resume the schedule (S4, S8).
+    /// The app came to the foreground: refresh now and resume the schedule (S4, S8). With a
+    /// shared directory, it first reads the store if another process changed it (C1).
     pub fn app_did_enter_foreground(&self) {
         self.engine.app_did_enter_foreground();
+    }
+
+    /// Reads a store shared between processes if another process changed it, and announces
+    /// the change (C1). For apps that learn of such a change by other means; does nothing
+    /// without a shared directory.
+    pub fn check_shared_store(&self) {
+        self.engine.check_shared_store();
+    }
+
+    /// What this engine did with the other processes sharing its store, or `None` when the
+    /// store is not shared; for diagnostics.
+    pub fn cross_process_stats(&self) -> Option<sessionkit::diagnostics::CrossProcessStats> {
+        self.engine.cross_process_stats()
     }
 
     /// The app went to the background: no timer runs until it returns (S1, S6).

@@ -59,12 +59,20 @@ pub struct ClientConfig {
     /// The logcat tag on Android (default `SessionKit`).
     #[uniffi(default = None)]
     pub log_tag: Option<String>,
+    /// A directory every process sharing the store can write (an App Group container on
+    /// iOS, the app's files directory on Android): the engines of those processes coordinate
+    /// there (C1-C3). `None` (the default): this process is the store's only user.
+    #[uniffi(default = None)]
+    pub shared_directory: Option<String>,
 }
 
 impl ClientConfig {
     /// The core's builder, configured as this record says (everything but the store).
     pub(crate) fn builder(&self) -> Result<SessionClientBuilder, SessionError> {
-        let builder = SessionClient::builder().stytch(self.stytch());
+        let mut builder = SessionClient::builder().stytch(self.stytch());
+        if let Some(directory) = &self.shared_directory {
+            builder = builder.shared_between_processes(directory);
+        }
         Ok(match self.refresh_policy() {
             Some(policy) => builder.refresh_policy(policy),
             None => builder.manual_refresh(),
@@ -144,6 +152,7 @@ mod tests {
             log_level: None,
             log_subsystem: None,
             log_tag: None,
+            shared_directory: None,
         }
     }
 

@@ -39,6 +39,11 @@
 //! and [`SessionClient::storage_became_available`]; with a transport configured it refreshes
 //! the session by itself (see [`RefreshPolicy`]).
 //!
+//! Several processes over one store (an iOS app and its extensions, an Android app's
+//! processes) coordinate when each names the same directory with
+//! [`SessionClientBuilder::shared_between_processes`]: one view, a sign-out that no other
+//! process can undo, one refresh at a time (C1-C3; design in `coordination/mod.rs`).
+//!
 //! ## Design
 //!
 //! The state is one immutable snapshot behind an atomic pointer (`arc-swap`), so reads take
@@ -104,6 +109,7 @@
 #![deny(unreachable_pub)]
 #![warn(missing_docs)]
 
+mod coordination;
 mod engine;
 mod envelope;
 mod error;
@@ -119,6 +125,7 @@ pub mod transport;
 /// Diagnostics for tests, logs and battery investigations: what the refresh scheduler has
 /// done and where it stands. Nothing here carries behaviour.
 pub mod diagnostics {
+    pub use crate::coordination::CrossProcessStats;
     pub use crate::engine::{SchedulerState, SchedulerStats};
 }
 

@@ -8,17 +8,20 @@
 //! Every answer that states the server's time teaches the engine's clock (R5).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::FutureExt;
 
 use super::concurrency;
 use super::event::{ChangeCause, SignOutReason};
-use super::flight::{Flight, FlightOutcome, FlightReport, SharedFlight, Slot};
+use super::flight::{Flight, FlightOutcome, FlightReport, FlightResult, SharedFlight, Slot};
 use super::server_time::RoundTrip;
 use super::session_engine::SessionEngine;
+use super::shared_store::{LeaseStep, RefreshBase};
 use super::state::{Generation, Snapshot};
+use crate::coordination::{Count, LeaseOutcome};
 use crate::error::{Error, SessionError};
-use crate::model::{Session, SessionTokens};
+use crate::model::Session;
 use crate::transport::{Authenticated, ErrorClass, TransportError};
 
 /// What `revoke` did (W5, W8).
@@ -50,6 +53,9 @@ impl std::fmt::Display for RevokeOutcome {
     }
 }
 
+/// How often a refresh waiting for another process's lease looks at the store again (C3).
+const LEASE_POLL: Duration = Duration::from_millis(100);
+
 /// What the scheduler gets when it asks to refresh (S8).
 pub(crate) enum ScheduledRefresh {
     /// A request for the planned identity is in flight: await it.
@@ -72,19 +78,9 @@ impl SessionEngine {
         if let Some(flight) = slot.joinable(snapshot.generation) {
             return Ok(flight);
         }
-        let tokens = snapshot
-            .tokens
-            .clone()
-            .ok_or(Error::NoSession("authenticate"))?;
-        let generation = snapshot.generation;
+        let base = RefreshBase::of(&snapshot).ok_or(Error::NoSession("authenticate"))?;
         drop(snapshot);
-        Ok(self.start_flight(
-            &mut slot,
-            transport,
-            generation,
-            tokens,
-            session_duration_minutes,
-        ))
+        Ok(self.start_flight(&mut slot, transport, base, session_duration_minutes))
     }
 
     /// The scheduler's refresh for `planned`, checked under the flight lock against what
@@ -110,15 +106,14 @@ impl SessionEngine {
         if slot.last_report_id() != last_report_id {
             return ScheduledRefresh::Replan;
         }
-        let Some(tokens) = snapshot.tokens.clone() else {
+        let Some(base) = RefreshBase::of(&snapshot) else {
             return ScheduledRefresh::Replan;
         };
         drop(snapshot);
         ScheduledRefresh::Started(self.start_flight(
             &mut slot,
             transport,
-            planned,
-            tokens,
+            base,
             session_duration_minutes,
         ))
     }
@@ -126,28 +121,30 @@ impl SessionEngine {
     /// Starts a flight in `slot` (the flight lock, held by the caller): spawns its request
     /// task, which takes the lock again only to record its end, and records it as the
     /// flight in progress.
+    ///
+    /// With a store shared between processes, the task first takes the refresh lease (C3):
+    /// it may find another process's answer already stored and send nothing.
     pub(crate) fn start_flight(
         self: &Arc<Self>,
         slot: &mut Slot,
         transport: Arc<dyn crate::transport::Transport>,
-        generation: Generation,
-        tokens: SessionTokens,
+        base: RefreshBase,
         session_duration_minutes: Option<u32>,
     ) -> SharedFlight {
         let id = slot.next_id();
+        let generation = base.generation;
         let engine = Arc::clone(self);
         let task = concurrency::spawn(&self.runtime, async move {
-            tracing::debug!(%generation, "authenticate request started");
-            let sent = engine.clock.device_millis();
-            let answer = transport
-                .authenticate(&tokens, session_duration_minutes)
-                .await;
-            engine.learn_server_time(sent, &answer);
-            let committer = Arc::clone(&engine);
-            let commit = move || committer.apply_authenticate(generation, answer);
-            let result = concurrency::blocking(&engine.runtime, commit)
-                .await
-                .unwrap_or_else(|e| Err(e.into()));
+            let result = match engine.take_refresh_lease(&base).await {
+                Ok(()) => {
+                    let result = engine
+                        .send_authenticate(&*transport, base, session_duration_minutes)
+                        .await;
+                    engine.release_refresh_lease(&result).await;
+                    result
+                }
+                Err(settled) => settled,
+            };
             engine.flights.finish(FlightReport {
                 id,
                 generation,
@@ -168,11 +165,108 @@ impl SessionEngine {
         result
     }
 
+    /// Sends the authenticate request and applies its answer.
+    async fn send_authenticate(
+        self: &Arc<Self>,
+        transport: &dyn crate::transport::Transport,
+        base: RefreshBase,
+        session_duration_minutes: Option<u32>,
+    ) -> Result<Arc<Session>, SessionError> {
+        let generation = base.generation;
+        tracing::debug!(%generation, "authenticate request started");
+        let sent = self.clock.device_millis();
+        let answer = transport
+            .authenticate(&base.tokens, session_duration_minutes)
+            .await;
+        self.learn_server_time(sent, &answer);
+        let committer = Arc::clone(self);
+        let commit = move || committer.apply_authenticate(generation, answer);
+        concurrency::blocking(&self.runtime, commit)
+            .await
+            .unwrap_or_else(|e| Err(e.into()))
+    }
+
+    /// C3: waits until this engine holds the refresh lease of a store shared between
+    /// processes (at once when it is not shared). `Err` carries the flight's result when no
+    /// request is needed: another process's answer was adopted, the identity changed, or
+    /// the holder this refresh waited for could not reach the server either.
+    async fn take_refresh_lease(self: &Arc<Self>, base: &RefreshBase) -> Result<(), FlightResult> {
+        if self.state.shared().is_none() {
+            return Ok(());
+        }
+        let mut waiting_since = None;
+        loop {
+            let engine = Arc::clone(self);
+            let looked_at = base.clone();
+            let step = concurrency::blocking(&self.runtime, move || {
+                engine.state.refresh_lease_step(&looked_at, waiting_since)
+            })
+            .await
+            .unwrap_or_else(|e| {
+                Err(crate::store::StoreError::Failed {
+                    detail: SessionError::from(e).to_string(),
+                })
+            });
+            match step {
+                Ok(LeaseStep::Take) => return Ok(()),
+                Ok(LeaseStep::Adopted(session)) => return Err(Ok(session)),
+                Ok(LeaseStep::Superseded) => return Err(Err(Error::Superseded.into())),
+                Ok(LeaseStep::HolderFailed { retry_after }) => {
+                    return Err(Err(SessionError::Network {
+                        detail: "another process's refresh could not reach the server".into(),
+                        retry_after,
+                    }));
+                }
+                Ok(LeaseStep::Wait { until }) => {
+                    let now = self.clock.device_millis();
+                    if waiting_since.is_none() {
+                        waiting_since = Some(now);
+                        if let Some(shared) = self.state.shared() {
+                            shared.count(Count::LeaseWait);
+                        }
+                        tracing::debug!("waiting for another process's refresh");
+                    }
+                    let left = u64::try_from(until.saturating_sub(now)).unwrap_or(0);
+                    concurrency::sleep(LEASE_POLL.min(Duration::from_millis(left + 1))).await;
+                }
+                Err(error) => return Err(Err(Error::Store(error).into())),
+            }
+        }
+    }
+
+    /// Ends this engine's refresh lease, telling waiters how it went.
+    async fn release_refresh_lease(self: &Arc<Self>, result: &FlightResult) {
+        if self.state.shared().is_none() {
+            return;
+        }
+        let outcome = match result {
+            Ok(_) | Err(SessionError::SignedOut { .. }) => LeaseOutcome::Stored,
+            Err(SessionError::Network { retry_after, .. }) => LeaseOutcome::Transient {
+                retry_after_millis: retry_after
+                    .map(|wait| u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)),
+            },
+            Err(_) => LeaseOutcome::Other,
+        };
+        let engine = Arc::clone(self);
+        let _ = concurrency::blocking(&self.runtime, move || {
+            engine.state.release_lease(outcome);
+        })
+        .await;
+    }
+
     /// Revokes the session on the server, then signs out locally (W5).
     pub(crate) async fn revoke(
         self: &Arc<Self>,
         force_clear: bool,
     ) -> Result<RevokeOutcome, SessionError> {
+        if self.state.shared().is_some() {
+            // C1: revoke what the store holds now, not what this process last saw.
+            let engine = Arc::clone(self);
+            let _ = concurrency::blocking(&self.runtime, move || {
+                engine.state.check_other_processes();
+            })
+            .await;
+        }
         let (generation, tokens) = {
             let snapshot = self.state.load();
             (snapshot.generation, snapshot.tokens.clone())
@@ -229,6 +323,10 @@ impl SessionEngine {
                 (next, ChangeCause::Authenticated)
             })
         });
+        if let Some(error) = committed.storage_error.filter(|_| !committed.applied) {
+            // Another process kept the shared store locked: the answer could not be applied.
+            return Err(Error::Store(error).into());
+        }
         if !committed.applied {
             tracing::debug!(%generation, "authenticate answer discarded: identity changed");
             return Err(Error::Superseded.into());

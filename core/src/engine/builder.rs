@@ -1,6 +1,8 @@
 //! [`SessionClientBuilder`]: configures and builds a [`SessionClient`].
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::runtime::Handle;
 
@@ -13,6 +15,7 @@ use super::runtime::EngineRuntime;
 use super::scheduler::{RefreshPolicy, Scheduler};
 use super::server_time::ServerClock;
 use super::session_engine::SessionEngine;
+use crate::coordination::ProcessCoordination;
 use crate::error::{Error, SessionError};
 use crate::jwt::JwtVerifier;
 use crate::store::{MemoryStore, SessionStore};
@@ -28,7 +31,14 @@ pub struct SessionClientBuilder {
     project_id: Option<String>,
     runtime: Option<Handle>,
     refresh: Option<RefreshPolicy>,
+    /// The directory of the coordination files, when other processes share the store.
+    shared_directory: Option<PathBuf>,
+    /// The transport's request timeout, which bounds a refresh lease (C3).
+    request_timeout: Duration,
 }
+
+/// How much longer than the request timeout a refresh lease lasts: time to store the answer.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 impl SessionClient {
     /// Starts configuring an engine.
@@ -40,6 +50,8 @@ impl SessionClient {
             project_id: None,
             runtime: None,
             refresh: Some(RefreshPolicy::default()),
+            shared_directory: None,
+            request_timeout: StytchConfig::DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -50,6 +62,7 @@ impl SessionClientBuilder {
         if let Some(project_id) = &config.project_id {
             self.project_id = Some(project_id.clone());
         }
+        self.request_timeout = config.request_timeout;
         self.transport = Some(
             StytchTransport::new(config).map(|transport| Arc::new(transport) as Arc<dyn Transport>),
         );
@@ -102,6 +115,23 @@ impl SessionClientBuilder {
     /// Like [`store`](Self::store), for a store the app keeps a handle to.
     pub fn shared_store(mut self, store: Arc<dyn SessionStore>) -> Self {
         self.store = Some(store);
+        self
+    }
+
+    /// Shares the store with the other processes that use it (SPEC C1-C3): an iOS app and
+    /// its extensions over one Keychain access group, or an Android app's processes over one
+    /// file. `directory` is where the few coordination files go, and must be one that every
+    /// one of those processes can write: the App Group container on iOS, the app's files
+    /// directory on Android. Give every process the same directory and the same store.
+    ///
+    /// Then each engine sees what another wrote (before its next request, at the foreground,
+    /// and on Linux and Android as soon as it is written), a sign-out anywhere is final, and
+    /// one refresh at a time goes out for all of them. Without it (the default) the engine
+    /// assumes it is the store's only user and creates no file.
+    ///
+    /// The build fails with `InvalidArgument` when `directory` is not a writable directory.
+    pub fn shared_between_processes(mut self, directory: impl Into<PathBuf>) -> Self {
+        self.shared_directory = Some(directory.into());
         self
     }
 
@@ -177,9 +207,21 @@ impl SessionClientBuilder {
             Some(project_id) => JwtVerifier::for_project(verifier_clock, project_id),
             None => JwtVerifier::new(verifier_clock),
         };
+        let shared = match &self.shared_directory {
+            Some(directory) => Some(
+                ProcessCoordination::open(directory, self.request_timeout + LEASE_MARGIN).map_err(
+                    |e| {
+                        Error::InvalidArgument(format!(
+                            "the directory shared between processes cannot be used: {e}"
+                        ))
+                    },
+                )?,
+            ),
+            None => None,
+        };
         let changed = Arc::new(Signal::new());
         let engine = Arc::new(SessionEngine {
-            state: SessionState::new(store, Arc::clone(&clock), Arc::clone(&changed)),
+            state: SessionState::new(store, Arc::clone(&clock), Arc::clone(&changed), shared),
             flights: Flights::default(),
             clock,
             transport,

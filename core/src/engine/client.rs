@@ -13,6 +13,7 @@ use super::scheduler::Scheduler;
 use super::session_engine::SessionEngine;
 use super::state::Generation;
 use super::status::SessionStatus;
+use super::store_watch::StoreWatch;
 use crate::error::{Error, SessionError};
 use crate::model::{Session, SessionTokens};
 
@@ -30,6 +31,8 @@ pub struct SessionClient {
     engine: Arc<SessionEngine>,
     /// Held only by clients: the last one dropped stops the scheduler.
     scheduler: Arc<Scheduler>,
+    /// Likewise for the watch of a store shared with other processes.
+    _watch: Arc<StoreWatch>,
 }
 
 /// The session, where it came from and where the engine stands (`getInfo` in Stytch's SDKs).
@@ -51,9 +54,11 @@ pub struct SessionInfo {
 
 impl SessionClient {
     pub(crate) fn from_parts(engine: Arc<SessionEngine>, scheduler: Scheduler) -> Self {
+        let watch = StoreWatch::start(&engine);
         Self {
             engine,
             scheduler: Arc::new(scheduler),
+            _watch: Arc::new(watch),
         }
     }
 
@@ -197,8 +202,10 @@ impl SessionClient {
     ) -> Result<(), SessionError> {
         let tokens = hydration_tokens(session_token, session_jwt)?;
         self.off_thread(move |engine| {
-            engine.state.hydrate(tokens);
-            Ok(())
+            engine
+                .state
+                .hydrate(tokens)
+                .map_err(|error| Error::Store(error).into())
         })
         .await
     }
@@ -211,8 +218,10 @@ impl SessionClient {
         session_jwt: impl Into<String>,
     ) -> Result<(), SessionError> {
         let tokens = hydration_tokens(session_token, session_jwt)?;
-        self.engine.state.hydrate(tokens);
-        Ok(())
+        self.engine
+            .state
+            .hydrate(tokens)
+            .map_err(|error| Error::Store(error).into())
     }
 
     /// **Changes state.** Signs out locally without asking the server (W6): removes the

@@ -10,6 +10,11 @@
 //!
 //! A failed save never undoes a change: the new state holds in memory, is announced, and the
 //! write is retried with the next change or when the app reports storage available (O2).
+//!
+//! A store shared with other processes (C1-C3) adds one step under the writer lock: the
+//! cross-process lock is taken next, the store's stamp checked and what another process
+//! wrote adopted (`shared_store.rs`) before the change is computed, and the stamp renewed
+//! before the store is written.
 
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -21,7 +26,9 @@ use super::concurrency::{Loaded, Mutex, MutexGuard, Signal, SnapshotCell};
 use super::event::{ChangeCause, SessionChange, SessionEvent, StorageIssue};
 use super::listeners::Listeners;
 use super::server_time::ServerClock;
+use super::shared_store::{Adoption, Identity, SeenStore};
 use super::state::{Generation, Snapshot, StorageHealth};
+use crate::coordination::{Locked, ProcessCoordination};
 use crate::envelope::Envelope;
 use crate::error::SessionError;
 use crate::model::SessionTokens;
@@ -76,7 +83,7 @@ impl fmt::Display for RestoreOutcome {
 
 /// How the store relates to the state in memory; guarded by the writer lock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Persistence {
+pub(super) enum Persistence {
     /// Storage has not been read yet. The first state change reads it before it applies
     /// (so a change made while the start-up restore is still on its way lands on top of
     /// the restored state, never under it).
@@ -87,6 +94,14 @@ enum Persistence {
     Pending,
     /// The store could not be read at start-up; what it holds is unknown.
     NotLoaded,
+}
+
+/// What the writer lock guards.
+pub(super) struct Writer {
+    pub(super) persistence: Persistence,
+    /// What this engine last saw of a store shared with other processes (C1, C2); `None`
+    /// until it has looked, and always for an unshared store.
+    pub(super) seen: Option<SeenStore>,
 }
 
 /// What a [`SessionState::commit`] did.
@@ -102,12 +117,14 @@ pub(crate) struct SessionState {
     cell: SnapshotCell<Snapshot>,
     restore_outcome: SnapshotCell<RestoreOutcome>,
     /// Serialises every state change and every store call. Readers never take it.
-    writer: Mutex<Persistence>,
+    writer: Mutex<Writer>,
     store: Arc<dyn SessionStore>,
     listeners: Listeners,
     clock: Arc<ServerClock>,
     /// Notified after every swap: the scheduler's wake-up.
     changed: Arc<Signal>,
+    /// The coordination files, when other processes share the store (C1-C3).
+    shared: Option<ProcessCoordination>,
 }
 
 impl SessionState {
@@ -115,16 +132,42 @@ impl SessionState {
         store: Arc<dyn SessionStore>,
         clock: Arc<ServerClock>,
         changed: Arc<Signal>,
+        shared: Option<ProcessCoordination>,
     ) -> Self {
         Self {
             cell: SnapshotCell::from_pointee(Snapshot::restoring()),
             restore_outcome: SnapshotCell::from_pointee(RestoreOutcome::Pending),
-            writer: Mutex::new(Persistence::Unread),
+            writer: Mutex::new(Writer {
+                persistence: Persistence::Unread,
+                seen: None,
+            }),
             store,
             listeners: Listeners::new(),
             clock,
             changed,
+            shared,
         }
+    }
+
+    /// The coordination files, when other processes share the store.
+    pub(crate) fn shared(&self) -> Option<&ProcessCoordination> {
+        self.shared.as_ref()
+    }
+
+    pub(super) fn store(&self) -> &dyn SessionStore {
+        &*self.store
+    }
+
+    pub(super) fn cell(&self) -> &SnapshotCell<Snapshot> {
+        &self.cell
+    }
+
+    pub(super) fn clock(&self) -> &ServerClock {
+        &self.clock
+    }
+
+    pub(super) fn lock_writer(&self) -> MutexGuard<'_, Writer> {
+        self.writer.lock()
     }
 
     /// The current snapshot, without a lock.
@@ -149,11 +192,29 @@ impl SessionState {
         change: impl FnOnce(&Snapshot) -> Option<(Snapshot, ChangeCause)>,
     ) -> Committed {
         let mut writer = self.writer.lock();
-        if *writer == Persistence::Unread {
-            self.restore_locked(&mut writer);
+        let locked = match self.lock_other_processes(crate::coordination::LOCK_WAIT) {
+            Ok(locked) => locked,
+            // Another process keeps the store locked: nothing is changed or written (E4).
+            Err(error) => {
+                return Committed {
+                    applied: false,
+                    storage_error: Some(error),
+                };
+            }
+        };
+        let mut adoption = Adoption::Nothing;
+        if writer.persistence == Persistence::Unread {
+            self.restore_locked(&mut writer, locked.as_ref());
+        } else if let Some(locked) = &locked {
+            adoption = self.sync_locked(&mut writer, locked);
         }
         let current = self.cell.load_full();
         let Some((mut next, cause)) = change(&current) else {
+            drop(locked);
+            drop(writer);
+            if adoption != Adoption::Nothing {
+                self.after_unlock();
+            }
             return Committed {
                 applied: false,
                 storage_error: None,
@@ -161,9 +222,9 @@ impl SessionState {
         };
         let changed = !next.same_content(&current);
         next.revision = current.revision + u64::from(changed);
-        let write = changed || *writer != Persistence::InSync;
+        let write = changed || writer.persistence != Persistence::InSync;
         let storage_error = if write {
-            let written = self.persist(&mut writer, &next);
+            let written = self.persist(&mut writer, &next, locked.as_ref());
             next.storage = StorageHealth::after(&written);
             written.err()
         } else {
@@ -185,6 +246,7 @@ impl SessionState {
             self.listeners
                 .publish(SessionEvent::Storage(StorageIssue::from_write(error)));
         }
+        drop(locked);
         drop(writer);
         self.after_unlock();
         Committed {
@@ -196,18 +258,28 @@ impl SessionState {
     /// Installs tokens the app's backend obtained (W1): a new identity whose session object
     /// is unknown until the next authenticate. Installing the tokens already held is no
     /// change. A storage failure does not undo it (O2): it is announced as a storage issue.
-    pub(crate) fn hydrate(&self, tokens: SessionTokens) {
-        self.commit(|current| {
+    /// Fails only when another process keeps a shared store locked (E4): then nothing
+    /// changed.
+    pub(crate) fn hydrate(&self, tokens: SessionTokens) -> Result<(), StoreError> {
+        let committed = self.commit(|current| {
             if current.tokens.as_ref() == Some(&tokens) {
                 return None;
             }
             let next = Snapshot::signed_in(current.generation.next(), tokens, None, false, None);
             Some((next, ChangeCause::Hydrated))
         });
+        match committed {
+            Committed {
+                applied: false,
+                storage_error: Some(error),
+            } => Err(error),
+            _ => Ok(()),
+        }
     }
 
     /// Signs out if `still_applies` holds for the state at the moment of the change. Returns
-    /// whether it did, or the store's failure (memory is signed out all the same).
+    /// whether it did, or the store's failure (memory is signed out all the same, unless
+    /// another process kept a shared store locked: then nothing changed).
     pub(crate) fn sign_out_if(
         &self,
         still_applies: impl FnOnce(&Snapshot) -> bool,
@@ -229,7 +301,14 @@ impl SessionState {
     /// start-up (then memory is newer than whatever the store holds).
     pub(crate) fn restore(&self) {
         let mut writer = self.writer.lock();
-        self.restore_locked(&mut writer);
+        // When another process keeps the lock, the store is read without it (its writes are
+        // atomic); with no stamp noted, the next check reads it again under the lock.
+        let locked = self
+            .lock_other_processes(crate::coordination::LOCK_WAIT)
+            .ok()
+            .flatten();
+        self.restore_locked(&mut writer, locked.as_ref());
+        drop(locked);
         drop(writer);
         self.after_unlock();
     }
@@ -238,11 +317,22 @@ impl SessionState {
     /// could not, or writes the current state if a write failed.
     pub(crate) fn retry_storage(&self) -> Result<(), SessionError> {
         let mut writer = self.writer.lock();
-        let result = match *writer {
+        let locked = match self.lock_other_processes(crate::coordination::LOCK_WAIT) {
+            Ok(locked) => locked,
+            Err(error) => return Err(SessionError::from(error)),
+        };
+        if writer.persistence == Persistence::Pending
+            && let Some(locked) = &locked
+        {
+            // What another process wrote meanwhile decides whether the pending write still
+            // applies (C2).
+            self.sync_locked(&mut writer, locked);
+        }
+        let result = match writer.persistence {
             Persistence::InSync => Ok(()),
             Persistence::Pending => {
                 let current = self.cell.load_full();
-                let result = self.persist(&mut writer, &current);
+                let result = self.persist(&mut writer, &current, locked.as_ref());
                 self.set_health(&current, StorageHealth::after(&result));
                 if let Err(error) = &result {
                     self.listeners
@@ -251,7 +341,7 @@ impl SessionState {
                 result.map_err(SessionError::from)
             }
             Persistence::Unread | Persistence::NotLoaded => {
-                match self.restore_locked(&mut writer) {
+                match self.restore_locked(&mut writer, locked.as_ref()) {
                     Some(RestoreOutcome::Unavailable { detail }) => {
                         Err(SessionError::StorageUnavailable { detail })
                     }
@@ -262,17 +352,27 @@ impl SessionState {
                 }
             }
         };
+        drop(locked);
         drop(writer);
         self.after_unlock();
         result
     }
 
-    /// The restore itself, with the writer lock held. Returns what it found, or `None` when
-    /// state had already been loaded or changed (nothing was read).
-    fn restore_locked(&self, writer: &mut MutexGuard<'_, Persistence>) -> Option<RestoreOutcome> {
-        if !matches!(**writer, Persistence::Unread | Persistence::NotLoaded) {
+    /// The restore itself, with the writer lock (and the cross-process lock of a shared
+    /// store) held. Returns what it found, or `None` when state had already been loaded or
+    /// changed (nothing was read).
+    pub(super) fn restore_locked(
+        &self,
+        writer: &mut Writer,
+        locked: Option<&Locked<'_>>,
+    ) -> Option<RestoreOutcome> {
+        if !matches!(
+            writer.persistence,
+            Persistence::Unread | Persistence::NotLoaded
+        ) {
             return None;
         }
+        let stamp = locked.and_then(|locked| locked.stamp().ok());
         let loaded = guard_store(&*self.store, |store| store.load()).and_then(|blob| match blob {
             None => Ok(None),
             Some(blob) => {
@@ -284,15 +384,21 @@ impl SessionState {
                     })
             }
         });
+        if let (Some(stamp), Ok(stored)) = (stamp, &loaded) {
+            let identity = stored
+                .as_ref()
+                .map(|envelope| Identity::of(&envelope.tokens));
+            self.saw_store(writer, stamp, identity);
+        }
         let current = self.cell.load_full();
         let outcome = match loaded {
             Ok(None) => {
-                **writer = Persistence::InSync;
+                writer.persistence = Persistence::InSync;
                 self.finish_restoring(&current, StorageHealth::Healthy, ChangeCause::Restored);
                 RestoreOutcome::Empty
             }
             Ok(Some(envelope)) => {
-                **writer = Persistence::InSync;
+                writer.persistence = Persistence::InSync;
                 if let Some(offset) = envelope.clock_offset_millis {
                     self.clock.restore(offset);
                 }
@@ -314,7 +420,7 @@ impl SessionState {
                         "could not wipe the corrupted session"
                     );
                 }
-                **writer = if wiped.is_ok() {
+                writer.persistence = if wiped.is_ok() {
                     Persistence::InSync
                 } else {
                     Persistence::Pending
@@ -336,7 +442,7 @@ impl SessionState {
             // says storage is back.
             Err(StoreError::Unavailable { detail }) => {
                 tracing::info!(%detail, "stored session unreadable for now; will retry");
-                **writer = Persistence::NotLoaded;
+                writer.persistence = Persistence::NotLoaded;
                 self.set_health(&current, StorageHealth::Unavailable);
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::Unavailable {
@@ -348,7 +454,7 @@ impl SessionState {
             // `storage_became_available` that cannot come.
             Err(StoreError::Failed { detail }) => {
                 tracing::error!(%detail, "stored session unreadable; storage failed");
-                **writer = Persistence::NotLoaded;
+                writer.persistence = Persistence::NotLoaded;
                 self.listeners
                     .publish(SessionEvent::Storage(StorageIssue::ReadFailed {
                         detail: detail.clone(),
@@ -362,11 +468,23 @@ impl SessionState {
     }
 
     /// Writes `snapshot` (or clears the store for a signed-out one) and records the outcome.
+    /// A shared store's stamp is renewed first, under the cross-process lock, so that no
+    /// other process can miss the write (C1).
     fn persist(
         &self,
-        writer: &mut MutexGuard<'_, Persistence>,
+        writer: &mut Writer,
         snapshot: &Snapshot,
+        locked: Option<&Locked<'_>>,
     ) -> Result<(), StoreError> {
+        let stamp = match locked.map(Locked::bump_stamp).transpose() {
+            Ok(stamp) => stamp,
+            Err(error) => {
+                writer.persistence = Persistence::Pending;
+                return Err(StoreError::Unavailable {
+                    detail: format!("could not renew the shared store's stamp: {error}"),
+                });
+            }
+        };
         let result = match snapshot.to_envelope(self.clock.offset_millis()) {
             Some(envelope) => {
                 let blob = envelope.encode();
@@ -374,10 +492,19 @@ impl SessionState {
             }
             None => guard_store(&*self.store, |store| store.clear()),
         };
-        **writer = match result {
+        writer.persistence = match result {
             Ok(()) => Persistence::InSync,
             Err(_) => Persistence::Pending,
         };
+        if let Some(stamp) = stamp {
+            // A failed write left the store as it was: what was seen of it stays, with the
+            // new stamp.
+            let identity = match result {
+                Ok(()) => snapshot.tokens.as_ref().map(Identity::of),
+                Err(_) => writer.seen.and_then(|seen| seen.identity),
+            };
+            self.saw_store(writer, stamp, identity);
+        }
         result
     }
 
@@ -407,6 +534,10 @@ impl SessionState {
         }
     }
 
+    pub(super) fn announce_change(&self, snapshot: &Snapshot, cause: ChangeCause) {
+        self.announce(snapshot, cause);
+    }
+
     fn announce(&self, snapshot: &Snapshot, cause: ChangeCause) {
         self.listeners.publish(SessionEvent::Changed(SessionChange {
             session: snapshot.session.clone(),
@@ -421,7 +552,7 @@ impl SessionState {
 
     /// What follows every release of the writer lock: delivery threads for what was queued
     /// (never started under the lock), and the scheduler's wake-up.
-    fn after_unlock(&self) {
+    pub(super) fn after_unlock(&self) {
         self.listeners.start_threads();
         self.changed.notify();
     }
@@ -446,7 +577,7 @@ impl StorageIssue {
 }
 
 /// Calls the store, turning a panic in its code into an error.
-fn guard_store<T>(
+pub(super) fn guard_store<T>(
     store: &dyn SessionStore,
     call: impl FnOnce(&dyn SessionStore) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {

@@ -54,6 +54,9 @@ pub enum ChangeCause {
     Authenticated,
     /// The user is signed out.
     SignedOut(#[cfg_attr(feature = "uniffi", uniffi(name = "reason"))] SignOutReason),
+    /// Another process sharing the store (an app extension, another app process) changed
+    /// it: signed in, refreshed or signed out there (C1). The status says which.
+    OtherProcess,
 }
 
 /// Why the user is signed out.
@@ -153,6 +156,7 @@ impl fmt::Display for ChangeCause {
             Self::Hydrated => f.write_str("tokens installed"),
             Self::Authenticated => f.write_str("confirmed by the server"),
             Self::SignedOut(reason) => write!(f, "signed out: {reason}"),
+            Self::OtherProcess => f.write_str("changed by another process"),
         }
     }
 }

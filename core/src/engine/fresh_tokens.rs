@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::client::SessionClient;
 use super::flight::SharedFlight;
 use super::session_engine::SessionEngine;
+use super::shared_store::RefreshBase;
 use crate::error::{Error, SessionError};
 use crate::model::SessionTokens;
 
@@ -102,10 +103,14 @@ impl SessionEngine {
         if let Some(flight) = slot.joinable(snapshot.generation) {
             return Ok(AfterRejection::Refresh(flight));
         }
-        let generation = snapshot.generation;
+        let base = RefreshBase {
+            generation: snapshot.generation,
+            tokens,
+            validated_at: snapshot.last_validated_at,
+        };
         drop(snapshot);
-        Ok(AfterRejection::Refresh(self.start_flight(
-            &mut slot, transport, generation, tokens, None,
-        )))
+        Ok(AfterRejection::Refresh(
+            self.start_flight(&mut slot, transport, base, None),
+        ))
     }
 }

@@ -10,6 +10,8 @@
 //!   applied.
 //! - `session_engine.rs`: the parts every layer shares.
 //! - `commit.rs`: the write path (the snapshot cell, the writer lock, the store);
+//!   `shared_store.rs`: its side for a store other processes share (C1-C3), and
+//!   `store_watch.rs`: the task that hears them write;
 //!   `flight.rs`: the request in flight and the last one's report.
 //! - `listeners.rs` and `dispatch.rs`: subscriptions and their delivery threads;
 //!   `event.rs`: what they hear.
@@ -22,6 +24,9 @@
 //! before any await, any store call outside the writer, and any listener call:
 //! 1. the **writer** lock (`commit.rs`), held while the store is called, the snapshot swapped
 //!    and events queued;
+//!    - then, for a store shared with other processes, the **cross-process lock**
+//!      (`crate::coordination`, a `flock`), taken only under the writer lock, without
+//!      blocking, and only for local work: never across a request;
 //! 2. the **subscription registry** (`listeners.rs`), to queue an event for each listener;
 //! 3. a **subscription's queue**, then the **run queue** of the delivery threads
 //!    (`dispatch.rs`).
@@ -51,8 +56,10 @@ mod runtime;
 mod scheduler;
 mod server_time;
 mod session_engine;
+mod shared_store;
 mod state;
 mod status;
+mod store_watch;
 
 pub use authenticate::RevokeOutcome;
 pub use builder::SessionClientBuilder;

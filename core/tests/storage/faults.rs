@@ -415,6 +415,12 @@ fn session_file(dir: &Path) -> PathBuf {
     dir.join("session.bin")
 }
 
+/// The directory the child shares with other processes (C3): it dies holding the refresh
+/// lease there.
+fn shared_dir(dir: &Path) -> PathBuf {
+    dir.join("shared")
+}
+
 /// A file store that kills the process at the chosen point of its first save.
 struct CrashingStore {
     inner: EncryptedFileStore,
@@ -526,6 +532,7 @@ fn crash_child_refreshes_and_aborts_only_when_spawned_by_the_parent() {
     transport.push(answer("new", "jwt-new"));
     let client = SessionClient::builder()
         .store(store)
+        .shared_between_processes(shared_dir(&dir))
         .transport(transport)
         .runtime(runtime.handle().clone())
         .manual_refresh()
@@ -550,6 +557,7 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     let old = EncryptedFileStore::new(session_file(dir.path()), FileStoreKey::from_bytes(key));
     old.save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
         .unwrap();
+    std::fs::create_dir(shared_dir(dir.path())).unwrap();
 
     let output = Command::new(std::env::current_exe().unwrap())
         .args([CHILD_TEST, "--exact", "--nocapture", "--test-threads=1"])
@@ -598,6 +606,35 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
         "{point:?}: the session is whole"
     );
 
+    // C3: the child died holding the refresh lease; the next process takes it over at once
+    // (its pid is gone) and refreshes.
+    let transport = ScriptedTransport::open();
+    transport.push(answer("recovered", "jwt-recovered"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let next = SessionClient::builder()
+        .store(EncryptedFileStore::new(
+            session_file(dir.path()),
+            FileStoreKey::from_bytes(key),
+        ))
+        .shared_between_processes(shared_dir(dir.path()))
+        .transport(transport.clone())
+        .runtime(runtime.handle().clone())
+        .manual_refresh()
+        .clock(ManualClock::at(at("2026-06-01T00:00:00Z")))
+        .build()
+        .unwrap();
+    runtime.block_on(next.authenticate(None)).unwrap();
+    let stats = next.cross_process_stats().unwrap();
+    assert_eq!(
+        (transport.calls(), stats.lease_waits, stats.lease_recoveries),
+        (1, 0, 1),
+        "{point:?}: the dead writer's lease is taken over without a wait"
+    );
+    drop(next);
+
     // And the engine writes over whatever temporary files the crash left.
     client
         .update_session_blocking("tok-after", "jwt-after")
@@ -609,7 +646,7 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != "session.bin" && name != "scratch")
+        .filter(|name| name != "session.bin" && name != "scratch" && name != "shared")
         .collect();
     assert!(
         left.is_empty(),
@@ -659,7 +696,8 @@ fn p2_a_crash_at_any_point_of_a_refresh_leaves_the_old_or_the_new_state_whole() 
         }
     }
     println!(
-        "crash simulation: {} runs (old state: {old}, new state: {new}), torn or unreadable: 0",
+        "crash simulation: {} runs (old state: {old}, new state: {new}), torn or unreadable: 0; \
+         each writer died holding the refresh lease, taken over at once every time",
         old + new
     );
 }

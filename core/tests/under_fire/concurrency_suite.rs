@@ -925,6 +925,7 @@ fn run_round(plan: &Plan, round: usize) -> (String, usize) {
 
 #[test]
 fn concurrency_suite_keeps_every_invariant_under_random_concurrent_use() {
+    let _alone = super::one_suite_at_a_time();
     let plan = Plan::from_env();
     println!(
         "concurrency: seed {} (SESSIONKIT_CONCURRENCY_SEED replays it)",

@@ -69,8 +69,18 @@ struct Cell {
     mismatches: usize,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fault_matrix_every_fault_keeps_or_clears_as_specified() {
+#[test]
+fn fault_matrix_every_fault_keeps_or_clears_as_specified() {
+    let _alone = super::one_suite_at_a_time();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(every_fault_keeps_or_clears_as_specified());
+}
+
+async fn every_fault_keeps_or_clears_as_specified() {
     let faults = faults(TIMEOUT, CAP);
     let cells: Vec<(usize, Operation)> = (0..faults.len())
         .flat_map(|fault| OPERATIONS.map(|op| (fault, op)))

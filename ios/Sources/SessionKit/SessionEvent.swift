@@ -57,6 +57,10 @@ public enum ChangeCause: Sendable, Hashable, CustomStringConvertible {
     case authenticated
     /// The user is signed out.
     case signedOut(reason: SignOutReason)
+    /// Another process sharing the store (an app extension, see
+    /// `SessionStorage.keychain(sharedContainer:)`) signed in, refreshed or signed out
+    /// there; the status says which.
+    case otherProcess
 
     public var description: String {
         switch self {
@@ -64,6 +68,7 @@ public enum ChangeCause: Sendable, Hashable, CustomStringConvertible {
         case .hydrated: return "tokens installed"
         case .authenticated: return "confirmed by the server"
         case .signedOut(let reason): return "signed out: \(reason)"
+        case .otherProcess: return "changed by another process"
         }
     }
 }

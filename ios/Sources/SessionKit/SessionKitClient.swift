@@ -57,7 +57,7 @@ public final class SessionKitClient: SessionClient, CustomStringConvertible {
     public static func start(
         configuration: SessionKitConfiguration, storage: SessionStorage = .memory
     ) throws(SessionKitError) -> SessionKitClient {
-        let config = try configuration.ffi()
+        let config = try configuration.ffi(sharedDirectory: storage.sharedDirectory)
         let store = try storage.store()
         let logger = configuration.logger.map(LoggerAdapter.init)
         let ffi = try translated {
@@ -209,9 +209,22 @@ public final class SessionKitClient: SessionClient, CustomStringConvertible {
     // MARK: Lifecycle: steer the refresh scheduler; no I/O, fine on the main thread
 
     /// Call when the app comes to the foreground (`scenePhase == .active`).
+    /// With a storage shared between processes (`sharedContainer`), this also reads the
+    /// storage if another process changed it (a 16-byte stamp file says whether), so that the
+    /// next read shows the change (SPEC C1).
     public func appDidEnterForeground() {
         guard !closed else { return }
         ffi.appDidEnterForeground()
+    }
+
+    /// Reads a storage shared with other processes if one of them changed it, and announces
+    /// the change (SPEC C1). SessionKit does this by itself before each request and at the
+    /// foreground; call it when your app learns of a change some other way (a Darwin
+    /// notification your extension posts, say). Blocks only while it reads a changed
+    /// storage; does nothing without a shared container or after `close()`.
+    public func checkSharedStore() {
+        guard !closed else { return }
+        ffi.checkSharedStore()
     }
 
     /// Call when the app goes to the background.

@@ -75,7 +75,7 @@ public struct SessionKitConfiguration: Sendable, Equatable {
     /// The engine's configuration. Values Swift can express but the engine cannot
     /// (negative durations and counts) are refused here; everything else is checked by
     /// the engine.
-    func ffi() throws(SessionKitError) -> ClientConfig {
+    func ffi(sharedDirectory: URL? = nil) throws(SessionKitError) -> ClientConfig {
         func seconds(_ duration: Duration?, _ name: String) throws(SessionKitError) -> TimeInterval? {
             guard let duration else { return nil }
             guard duration >= .zero else { throw .invalid("\(name) must not be negative") }
@@ -100,6 +100,7 @@ public struct SessionKitConfiguration: Sendable, Equatable {
             connectTimeout: try seconds(connectTimeout, "connectTimeout"),
             requestTimeout: try seconds(requestTimeout, "requestTimeout"),
             maxResponseBytes: try count(maxResponseBytes, "maxResponseBytes"),
-            logLevel: logLevel.ffi, logSubsystem: logSubsystem, logTag: nil)
+            logLevel: logLevel.ffi, logSubsystem: logSubsystem, logTag: nil,
+            sharedDirectory: sharedDirectory?.path)
     }
 }

@@ -12,6 +12,8 @@ import SessionKitBindings
 public struct SessionStorage: Sendable {
     let makeStore: @Sendable () throws(SessionKitError) -> any ForeignSessionStore
     let reinstallMarker: ReinstallMarker?
+    /// Where the engines of the processes sharing this storage coordinate (SPEC C1-C3).
+    var sharedDirectory: URL? = nil
 
     /// Memory only: nothing survives the process. For tests, previews and apps that sign in
     /// on every launch.
@@ -39,6 +41,13 @@ public struct SessionStorage: Sendable {
     ///     so that an app extension starting SessionKit with the same item sees the same
     ///     session; the app and the extension both need it in their
     ///     `keychain-access-groups` entitlement.
+    ///   - sharedContainer: with `accessGroup`, a directory of the App Group the app and its
+    ///     extensions share (`FileManager.default.containerURL(forSecurityApplicationGroupIdentifier:)`,
+    ///     or a folder in it). There the engines of those processes coordinate (SPEC C1-C3):
+    ///     each sees what another wrote (at the latest before its next request and on
+    ///     returning to the foreground), a sign-out in one is final in all, and one refresh
+    ///     at a time goes out. Nil: this process is the item's only user, and no file is
+    ///     created.
     ///   - wipeOnReinstall: Keychain items outlive an uninstall. When true, the first launch
     ///     after an install clears a session a previous install left, before anything is
     ///     read; a marker in `UserDefaults` (which an uninstall does remove) says it was done.
@@ -46,7 +55,7 @@ public struct SessionStorage: Sendable {
     /// Apple platforms only: elsewhere `SessionKit.start` throws `invalidArgument`.
     public static func keychain(
         service: String, account: String = "session", accessGroup: String? = nil,
-        wipeOnReinstall: Bool = false
+        sharedContainer: URL? = nil, wipeOnReinstall: Bool = false
     ) -> SessionStorage {
         SessionStorage(
             makeStore: { () throws(SessionKitError) in
@@ -61,7 +70,17 @@ public struct SessionStorage: Sendable {
                 #endif
             },
             reinstallMarker: wipeOnReinstall
-                ? ReinstallMarker(key: "dev.sessionkit.installed.\(service).\(account)") : nil)
+                ? ReinstallMarker(key: "dev.sessionkit.installed.\(service).\(account)") : nil,
+            sharedDirectory: sharedContainer)
+    }
+
+    /// This storage, shared with other processes that start SessionKit over it, which
+    /// coordinate in `directory` (SPEC C1-C3): what `.keychain`'s `sharedContainer` does, for
+    /// an `.encryptedFile` in an App Group container, say, or a store of your own.
+    public func sharedBetweenProcesses(directory: URL) -> SessionStorage {
+        var shared = self
+        shared.sharedDirectory = directory
+        return shared
     }
 
     /// A store of your own. Its blob holds the tokens: read `SessionStore` on keeping it
@@ -77,7 +96,8 @@ public struct SessionStorage: Sendable {
     public func wipedOnReinstall(markerKey: String, defaultsSuite: String? = nil) -> SessionStorage {
         SessionStorage(
             makeStore: makeStore,
-            reinstallMarker: ReinstallMarker(key: markerKey, suite: defaultsSuite))
+            reinstallMarker: ReinstallMarker(key: markerKey, suite: defaultsSuite),
+            sharedDirectory: sharedDirectory)
     }
 
     /// The engine's store, wrapped to wipe first when a marker is configured.

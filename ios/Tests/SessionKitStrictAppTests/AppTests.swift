@@ -55,6 +55,7 @@ func describe(_ event: SessionEvent) -> String {
         case .restored: cause = "restored"
         case .hydrated: cause = "hydrated"
         case .authenticated: cause = "authenticated"
+        case .otherProcess: cause = "changed by another process"
         case .signedOut(let reason):
             switch reason {
             case .cleared, .revoked, .rejected, .storageCorrupted: cause = "signed out: \(reason)"

@@ -133,6 +133,9 @@ pub(crate) struct Machine {
     /// When the last request for this identity started: the next one waits at least
     /// [`RefreshPolicy::MIN_INTERVAL`] after it, whatever the policy (S9).
     last_started: Option<i64>,
+    /// The confirmation time the facts held at the last turn: a later one that no flight
+    /// of this engine brought moves the schedule.
+    planned_from: Option<i64>,
     foreground: bool,
     storage_paused: bool,
 }
@@ -147,6 +150,7 @@ impl Machine {
             not_before: None,
             last_attempt: None,
             last_started: None,
+            planned_from: None,
             foreground: true,
             storage_paused: false,
         }
@@ -168,7 +172,18 @@ impl Machine {
             }
         } else if self.identity != Some(facts.identity) {
             self.on(Input::NewIdentity, facts, now);
+        } else if let SchedulerState::Waiting { due } = self.state
+            && facts.last_validated_at != self.planned_from
+        {
+            // The session was confirmed without a flight of this engine: another process
+            // sharing the store refreshed it and this engine adopted the answer (C3). That
+            // moves the schedule as a confirmation does; a wait after a failure is kept (S8).
+            let next = at(self.normal_due(facts, now));
+            if next > due {
+                self.state = self.gate(SchedulerState::Waiting { due: next });
+            }
         }
+        self.planned_from = facts.last_validated_at;
         if facts.storage_unavailable != self.storage_paused {
             let input = if facts.storage_unavailable {
                 Input::StoragePaused
@@ -467,6 +482,56 @@ mod tests {
         );
         assert_eq!(machine.state(), waiting(NOW + 180 * SEC));
         assert_eq!(machine.action(NOW), Action::WaitUntil(NOW + 180 * SEC));
+    }
+
+    #[test]
+    fn c3_a_confirmation_adopted_from_another_process_moves_the_next_deadline() {
+        let (mut machine, mut facts) = fresh();
+        machine.on(Input::RefreshStarted, &facts, NOW);
+        facts.last_validated_at = Some(NOW);
+        let confirmed = report(&facts, FlightOutcome::Confirmed, NOW);
+        machine.on(
+            Input::FlightEnded {
+                report: confirmed,
+                jitter: 0.5,
+            },
+            &facts,
+            NOW,
+        );
+        machine.observe(&facts, NOW);
+        assert_eq!(machine.state(), waiting(NOW + 180 * SEC));
+
+        // Another process refreshed 100 s later; this engine adopted its answer, with the
+        // JWT it minted.
+        facts.last_validated_at = Some(NOW + 100 * SEC);
+        facts.jwt_expires_at = Some(NOW + 400 * SEC);
+        machine.observe(&facts, NOW + 101 * SEC);
+        assert_eq!(machine.state(), waiting(NOW + 280 * SEC));
+    }
+
+    #[test]
+    fn s8_a_confirmation_from_elsewhere_never_shortens_a_wait_after_a_failure() {
+        let (mut machine, mut facts) = fresh();
+        machine.on(Input::RefreshStarted, &facts, NOW);
+        let failed = report(
+            &facts,
+            FlightOutcome::Transient {
+                retry_after: Some(Duration::from_secs(600)),
+            },
+            NOW,
+        );
+        machine.on(
+            Input::FlightEnded {
+                report: failed,
+                jitter: 0.5,
+            },
+            &facts,
+            NOW,
+        );
+        let waiting_out = machine.state();
+        facts.last_validated_at = Some(NOW + SEC);
+        machine.observe(&facts, NOW + 2 * SEC);
+        assert_eq!(machine.state(), waiting_out);
     }
 
     #[test]

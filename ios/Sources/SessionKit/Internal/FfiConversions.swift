@@ -117,6 +117,7 @@ extension ChangeCause {
         case .hydrated: self = .hydrated
         case .authenticated: self = .authenticated
         case .signedOut(let reason): self = .signedOut(reason: SignOutReason(reason))
+        case .otherProcess: self = .otherProcess
         }
     }
 }

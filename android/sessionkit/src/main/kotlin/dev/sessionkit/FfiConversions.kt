@@ -101,6 +101,7 @@ internal fun FfiCause.toKotlin(): ChangeCause = when (this) {
     is FfiCause.Hydrated -> ChangeCause.Hydrated
     is FfiCause.Authenticated -> ChangeCause.Authenticated
     is FfiCause.SignedOut -> ChangeCause.SignedOut(reason.toKotlin())
+    is FfiCause.OtherProcess -> ChangeCause.OtherProcess
 }
 
 internal fun FfiIssue.toKotlin(): StorageIssue = when (this) {

@@ -54,6 +54,14 @@ sealed class ChangeCause {
     data class SignedOut(val reason: SignOutReason) : ChangeCause() {
         override fun toString(): String = "signed out: $reason"
     }
+
+    /**
+     * Another process sharing the store ([SessionKitConfig.sharedDirectory]) signed in,
+     * refreshed or signed out there; the status says which.
+     */
+    data object OtherProcess : ChangeCause() {
+        override fun toString(): String = "changed by another process"
+    }
 }
 
 /** Why the user is signed out. */

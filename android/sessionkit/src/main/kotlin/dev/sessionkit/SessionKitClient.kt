@@ -170,8 +170,24 @@ class SessionKitClient private constructor(
         translated { ffi.refreshJwks() }
     }
 
+    /**
+     * With a [SessionKitConfig.sharedDirectory], this also reads the storage if another
+     * process changed it (a 16-byte stamp file says whether), so that the next read shows
+     * the change (SPEC C1).
+     */
     override fun appDidEnterForeground() {
         if (!closed.get()) ffi.appDidEnterForeground()
+    }
+
+    /**
+     * Reads a storage shared with other processes ([SessionKitConfig.sharedDirectory]) if
+     * one of them changed it, and announces the change (SPEC C1). SessionKit does this by
+     * itself before each request, at the foreground and as soon as another process writes;
+     * call it when your app learns of such a change some other way. Blocks only while it
+     * reads a changed storage; does nothing without a shared directory or after [close].
+     */
+    fun checkSharedStore() {
+        if (!closed.get()) ffi.checkSharedStore()
     }
 
     override fun appDidEnterBackground() {

@@ -4,6 +4,7 @@
 package dev.sessionkit
 
 import dev.sessionkit.ffi.ClientConfig
+import java.io.File
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
 
@@ -42,6 +43,15 @@ data class SessionKitConfig @JvmOverloads constructor(
     val logLevel: LogLevel = LogLevel.Info,
     /** The logcat tag of SessionKit's events (default `SessionKit`). */
     val logTag: String = "SessionKit",
+    /**
+     * For an app whose processes (a `:remote` service, say) each start SessionKit over the
+     * same storage: a directory all of them can write, typically `File(context.filesDir,
+     * "sessionkit")`, created before `start`. There the engines coordinate (SPEC C1-C3):
+     * each sees what another wrote, a sign-out in one is final in all, and one refresh at a
+     * time goes out. Give every process the same directory and the same storage. `null`
+     * (the default): this process is the storage's only user, and no file is created.
+     */
+    val sharedDirectory: File? = null,
 ) {
     init {
         if (autoExtendMinutes != null && autoExtendMinutes < 0) {
@@ -61,7 +71,7 @@ data class SessionKitConfig @JvmOverloads constructor(
     /** Prints everything but nothing secret (the public token is public, but long). */
     override fun toString(): String =
         "SessionKitConfig(publicToken=${publicToken.take(24)}…, baseUrl=$baseUrl, " +
-            "projectId=$projectId, automaticRefresh=$automaticRefresh)"
+            "projectId=$projectId, automaticRefresh=$automaticRefresh, sharedDirectory=$sharedDirectory)"
 
     internal fun toFfi() = ClientConfig(
         publicToken = publicToken,
@@ -77,5 +87,6 @@ data class SessionKitConfig @JvmOverloads constructor(
         logLevel = logLevel.toFfi(),
         logSubsystem = null,
         logTag = logTag,
+        sharedDirectory = sharedDirectory?.path,
     )
 }

@@ -21,6 +21,7 @@ val HOST_TEST_CLASSES: Array<Class<*>> = arrayOf(
     ContractTests::class.java,
     AppExampleTests::class.java,
     LoggingTests::class.java,
+    CrossProcessTests::class.java,
     dev.sessionkit.okhttp.OkHttpTests::class.java,
     Class.forName("dev.sessionkit.EntryPointTests"),
     Class.forName("dev.sessionkit.JavaCallersTest"),
