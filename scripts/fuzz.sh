@@ -52,6 +52,8 @@ for target in "${targets[@]}"; do
   log="fuzz/target/logs/$target.log"
   mkdir -p "$grown"
   args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10)
+  # SESSIONKIT_FUZZ_RUNS=N stops each target after N executions (or the time, if sooner).
+  [ -n "${SESSIONKIT_FUZZ_RUNS:-}" ] && args+=(-runs="$SESSIONKIT_FUZZ_RUNS")
   dict="$(dict_for "$target")"
   [ -n "$dict" ] && args+=(-dict="$dict")
   started=$(date +%s)

@@ -94,7 +94,10 @@ javac -nowarn -cp "$build/host-tests.jar:$compile_cp:$lib/kotlin-stdlib.jar" -d 
 say "compiled in $(( $(date +%s) - started )) s"
 
 # ----- run -----
-jvm=(java -cp "$build/host-tests.jar:$build/java-test-classes:$run_cp"
+# The HTTPS sandbox's test CA, trusted by the native library's TLS in this JVM only (V7 tests):
+# rustls-native-certs reads SSL_CERT_FILE instead of the system store. Nothing else here uses
+# TLS through Rust.
+jvm=(env "SSL_CERT_FILE=$root/tests/sandbox/keys/tls-ca-cert.pem" java -cp "$build/host-tests.jar:$build/java-test-classes:$run_cp"
   "-Djna.library.path=$(dirname "$so")"
   "-Duniffi.component.sessionkit_ffi.libraryOverride=$so"
   "-Duniffi.component.sessionkit.libraryOverride=$so"

@@ -8,7 +8,7 @@
 #                            10 concurrency rounds of 2,000 tasks, 20,000 schedules per model-check
 #                            strategy, 200,000 cases per fuzz target (release build), 200 crashes
 #                            per point, 60 s of cross-process deadlines and 500 sign-out cycles,
-#                            then 300 s per cargo-fuzz target (scripts/fuzz.sh)
+#                            then 10^7 executions per cargo-fuzz target (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -60,7 +60,8 @@ bash scripts/cross-check.sh
 step "cargo test (unit, integration, property and doc tests)"
 # The fuzz targets (named fuzz_*), the crash simulation and the printed suites run below.
 cargo test --locked --workspace -- --skip fault_matrix --skip concurrency_suite --skip fuzz_ \
-  --skip p2_a_crash_at_any_point --skip clock_skew --skip c1_c2_c3_processes
+  --skip p2_a_crash_at_any_point --skip clock_skew --skip c1_c2_c3_processes \
+  --skip hostile_server
 
 # Starts a desktop JVM in the test process: the JDK is found through JAVA_HOME, else the java
 # and javac on PATH (JDK 17 or later; libjvm is loaded by absolute path, so no LD_LIBRARY_PATH).
@@ -76,7 +77,9 @@ fi
 
 if [ "$full" = 1 ]; then
   step "cargo fuzz: coverage-guided runs of the same targets, libFuzzer (printed)"
-  scripts/fuzz.sh "${SESSIONKIT_CARGO_FUZZ_SECONDS:-300}"
+  # To depth: 10^7 executions per target (issue 26), with a day as the time bound.
+  SESSIONKIT_FUZZ_RUNS="${SESSIONKIT_FUZZ_RUNS:-10000000}" \
+    scripts/fuzz.sh "${SESSIONKIT_CARGO_FUZZ_SECONDS:-86400}"
 fi
 
 step "crash simulation: a child process killed at every point of a refresh (printed)"
@@ -87,6 +90,9 @@ cargo test --locked -p sessionkit --test processes c1_c2_c3_processes -- --nocap
 
 step "fault matrix: every sandbox fault against every server operation (printed)"
 cargo test --locked -p sessionkit --test under_fire fault_matrix -- --nocapture
+
+step "hostile server: every hostile mode against every server operation (V1-V8, printed)"
+cargo test --locked -p sessionkit --test under_fire hostile_server -- --nocapture
 
 step "concurrency suite: 1,000 random tasks against the sandbox, invariants counted (printed)"
 cargo test --locked -p sessionkit --test under_fire concurrency_suite -- --nocapture

@@ -64,6 +64,10 @@ pub struct ClientConfig {
     /// there (C1-C3). `None` (the default): this process is the store's only user.
     #[uniffi(default = None)]
     pub shared_directory: Option<String>,
+    /// Certificate pins (V7): base64 SHA-256 of the server's SubjectPublicKeyInfo,
+    /// `sha256/` prefix optional, at least two (one a backup). Empty (the default): none.
+    #[uniffi(default = [])]
+    pub certificate_pins: Vec<String>,
 }
 
 impl ClientConfig {
@@ -97,7 +101,7 @@ impl ClientConfig {
         if let Some(limit) = self.max_response_bytes {
             config = config.with_max_response_bytes(usize::try_from(limit).unwrap_or(usize::MAX));
         }
-        config
+        config.with_certificate_pins(self.certificate_pins.iter().cloned())
     }
 
     /// Where the platform's log lines go (checked: the platform layers refuse a NUL).
@@ -153,6 +157,7 @@ mod tests {
             log_subsystem: None,
             log_tag: None,
             shared_directory: None,
+            certificate_pins: Vec::new(),
         }
     }
 

@@ -46,6 +46,8 @@ pub use client::SessionClient;
 pub use config::ClientConfig;
 #[cfg(any(target_os = "android", feature = "jvm"))]
 pub use keystore::android_keystore_store;
+#[cfg(all(debug_assertions, any(target_os = "android", feature = "jvm")))]
+pub use keystore::android_keystore_store_of_type;
 pub use logging::{ForeignLogger, LogLevel, LoggerError};
 pub use state::ClientState;
 #[cfg(target_vendor = "apple")]

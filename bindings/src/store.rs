@@ -19,13 +19,36 @@ pub fn memory_store() -> Arc<dyn ForeignSessionStore> {
 /// A store that keeps the session in one AES-256-GCM encrypted file at `path`, written
 /// atomically. `key` must be 32 bytes the app keeps safe elsewhere (on Android, prefer the
 /// Keystore-backed store; on iOS, the Keychain).
-#[uniffi::export]
+///
+/// `observer`, when given, hears the file's path after every write: each write replaces the
+/// file, so per-file attributes (Apple's backup exclusion) must be set again. It never sees
+/// the session.
+#[uniffi::export(default(observer = None))]
 pub fn encrypted_file_store(
     path: String,
     key: Vec<u8>,
+    observer: Option<Arc<dyn FileWriteObserver>>,
 ) -> Result<Arc<dyn ForeignSessionStore>, SessionError> {
-    let store = EncryptedFileStore::new(path, FileStoreKey::from_slice(&key)?);
+    // The key crossed the FFI in a plain buffer: wiped once copied (V8).
+    let key = zeroize::Zeroizing::new(key);
+    let mut store = EncryptedFileStore::new(path, FileStoreKey::from_slice(&key)?);
+    if let Some(observer) = observer {
+        store = store.after_write(move |path| {
+            // A throwing or panicking observer must not fail a write that succeeded.
+            let path = path.to_string_lossy().into_owned();
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                observer.file_written(path)
+            }));
+        });
+    }
     Ok(Arc::new(BuiltIn(Box::new(store))))
+}
+
+/// Hears that an encrypted session file was written (replaced) at `path`.
+#[uniffi::export(with_foreign)]
+pub trait FileWriteObserver: Send + Sync {
+    /// Called after every write, on the engine's storage thread; keep it short.
+    fn file_written(&self, path: String);
 }
 
 /// A store that keeps the session in the Apple Keychain (SPEC P3): one generic-password item
@@ -96,7 +119,7 @@ mod tests {
         let path = dir.path().join("s.bin").to_string_lossy().into_owned();
         for store in [
             memory_store(),
-            encrypted_file_store(path, vec![7; 32]).unwrap(),
+            encrypted_file_store(path, vec![7; 32], None).unwrap(),
         ] {
             assert_eq!(store.load().unwrap(), None);
             store.save(b"envelope".to_vec()).unwrap();
@@ -108,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_file_store_key_of_the_wrong_length_is_refused_by_the_core() {
-        let refused = encrypted_file_store("/tmp/unused".into(), vec![1; 16]);
+        let refused = encrypted_file_store("/tmp/unused".into(), vec![1; 16], None);
         assert!(matches!(
             refused,
             Err(SessionError::InvalidArgument { detail }) if detail.contains("32 bytes")

@@ -69,6 +69,20 @@ struct Layout<'a> {
     clock_offset_millis: Option<i64>,
 }
 
+/// Counts what is written, keeps nothing.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Envelope {
     /// Serialises into the current format. The bytes hold tokens, so they are wiped on drop.
     pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
@@ -80,8 +94,15 @@ impl Envelope {
             last_validated_at: self.last_validated_at,
             clock_offset_millis: self.clock_offset_millis,
         };
+        // Measured first, then written into a buffer of exactly that size: a growing `Vec`
+        // would leave copies of the tokens behind in memory it frees on the way (V8).
         // Serialising plain data into memory cannot fail.
-        Zeroizing::new(serde_json::to_vec(&layout).expect("envelope serialises"))
+        let mut counter = ByteCount(0);
+        serde_json::to_writer(&mut counter, &layout).expect("envelope serialises");
+        let mut bytes = Zeroizing::new(Vec::with_capacity(counter.0));
+        serde_json::to_writer(&mut *bytes, &layout).expect("envelope serialises");
+        debug_assert_eq!(bytes.len(), bytes.capacity());
+        bytes
     }
 
     /// Reads any format this code knows. Never panics, whatever the bytes.

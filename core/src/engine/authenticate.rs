@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use futures_util::future::FutureExt;
 
+use super::answer_identity::{KnownIdentity, foreign_answer};
 use super::concurrency;
 use super::event::{ChangeCause, SignOutReason};
 use super::flight::{Flight, FlightOutcome, FlightReport, FlightResult, SharedFlight, Slot};
-use super::server_time::RoundTrip;
+use super::server_time::{Learnt, RoundTrip};
 use super::session_engine::SessionEngine;
 use super::shared_store::{LeaseStep, RefreshBase};
 use super::state::{Generation, Snapshot};
@@ -177,7 +178,8 @@ impl SessionEngine {
         let sent = self.clock.device_millis();
         let answer = transport
             .authenticate(&base.tokens, session_duration_minutes)
-            .await;
+            .await
+            .and_then(|answer| self.belongs_to(&base, answer));
         self.learn_server_time(sent, &answer);
         let committer = Arc::clone(self);
         let commit = move || committer.apply_authenticate(generation, answer);
@@ -287,15 +289,45 @@ impl SessionEngine {
         task.await.unwrap_or_else(|e| Err(e.into()))
     }
 
+    /// V2: an answer about another user or session, or whose JWT disagrees with its session
+    /// object, is malformed: it keeps the session (E3) and is never committed.
+    fn belongs_to(
+        &self,
+        base: &RefreshBase,
+        answer: Authenticated,
+    ) -> Result<Authenticated, TransportError> {
+        let snapshot = self.state.load();
+        let session = snapshot
+            .session
+            .as_deref()
+            .filter(|_| snapshot.generation == base.generation);
+        let known = KnownIdentity::of(session, &base.tokens);
+        match foreign_answer(&known, &answer) {
+            None => Ok(answer),
+            Some(problem) => {
+                tracing::warn!(problem, "authenticate answer refused (V2)");
+                Err(TransportError::Malformed(problem.into()))
+            }
+        }
+    }
+
     fn learn_server_time(&self, sent: i64, answer: &Result<Authenticated, TransportError>) {
         if let Ok(answer) = answer {
             let round_trip = RoundTrip {
                 sent_millis: sent,
                 received_millis: self.clock.device_millis(),
             };
-            let issued_at = crate::jwt::read_issued_at(answer.tokens.session_jwt()).ok();
-            self.clock
-                .learn(round_trip, [answer.server_date, issued_at]);
+            let jwt = answer.tokens.session_jwt();
+            let issued_at = crate::jwt::read_issued_at(jwt).ok();
+            let jwt_expiry = crate::jwt::read_expiry(jwt).ok();
+            let learnt = self.clock.learn(
+                round_trip,
+                [answer.server_date, issued_at],
+                [Some(answer.session.expires_at), jwt_expiry],
+            );
+            if matches!(learnt, Learnt::Implausible | Learnt::AwaitingConfirmation) {
+                tracing::warn!(?learnt, "an answer's stated time was not adopted (V3)");
+            }
         }
     }
 

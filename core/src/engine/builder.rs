@@ -226,6 +226,7 @@ impl SessionClientBuilder {
             clock,
             transport,
             verifier,
+            jwks_fetch: Default::default(),
             runtime,
             changed,
         });

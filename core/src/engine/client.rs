@@ -300,13 +300,13 @@ fn hydration_tokens(
     session_jwt: impl Into<String>,
 ) -> Result<SessionTokens, SessionError> {
     let tokens = SessionTokens::new(session_token, session_jwt);
-    if tokens.session_token().is_empty() || tokens.session_jwt().is_empty() {
-        return Err(Error::InvalidArgument(
-            "update_session needs a non-empty session_token and session_jwt".into(),
-        )
-        .into());
+    match tokens.shape_problem() {
+        None => Ok(tokens),
+        Some(problem) => Err(Error::InvalidArgument(format!(
+            "update_session refused the tokens: {problem}"
+        ))
+        .into()),
     }
-    Ok(tokens)
 }
 
 fn clear(engine: &SessionEngine) -> Result<(), SessionError> {

@@ -166,8 +166,14 @@ impl SessionState {
         &self.clock
     }
 
-    pub(super) fn lock_writer(&self) -> MutexGuard<'_, Writer> {
-        self.writer.lock()
+    /// The writer lock, or `None` when this thread is inside a store call, which holds it
+    /// already (V8): a store that calls back into the engine gets an error, not a deadlock.
+    pub(super) fn lock_writer(&self) -> Option<MutexGuard<'_, Writer>> {
+        if store_call::on_this_thread() {
+            tracing::warn!("{}", store_call::REENTERED);
+            return None;
+        }
+        Some(self.writer.lock())
     }
 
     /// The current snapshot, without a lock.
@@ -191,7 +197,14 @@ impl SessionState {
         &self,
         change: impl FnOnce(&Snapshot) -> Option<(Snapshot, ChangeCause)>,
     ) -> Committed {
-        let mut writer = self.writer.lock();
+        let Some(mut writer) = self.lock_writer() else {
+            return Committed {
+                applied: false,
+                storage_error: Some(StoreError::Failed {
+                    detail: store_call::REENTERED.into(),
+                }),
+            };
+        };
         let locked = match self.lock_other_processes(crate::coordination::LOCK_WAIT) {
             Ok(locked) => locked,
             // Another process keeps the store locked: nothing is changed or written (E4).
@@ -300,7 +313,9 @@ impl SessionState {
     /// Reads the store into memory, unless that was done already, or state has changed since
     /// start-up (then memory is newer than whatever the store holds).
     pub(crate) fn restore(&self) {
-        let mut writer = self.writer.lock();
+        let Some(mut writer) = self.lock_writer() else {
+            return;
+        };
         // When another process keeps the lock, the store is read without it (its writes are
         // atomic); with no stamp noted, the next check reads it again under the lock.
         let locked = self
@@ -316,7 +331,9 @@ impl SessionState {
     /// Retries what storage could not do before (E4): reads the stored state if start-up
     /// could not, or writes the current state if a write failed.
     pub(crate) fn retry_storage(&self) -> Result<(), SessionError> {
-        let mut writer = self.writer.lock();
+        let Some(mut writer) = self.lock_writer() else {
+            return Err(crate::error::Error::InvalidArgument(store_call::REENTERED.into()).into());
+        };
         let locked = match self.lock_other_processes(crate::coordination::LOCK_WAIT) {
             Ok(locked) => locked,
             Err(error) => return Err(SessionError::from(error)),
@@ -581,9 +598,56 @@ pub(super) fn guard_store<T>(
     store: &dyn SessionStore,
     call: impl FnOnce(&dyn SessionStore) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
+    let _inside = store_call::enter();
     catch_unwind(AssertUnwindSafe(|| call(store))).unwrap_or_else(|_| {
         Err(StoreError::Failed {
             detail: "the session store panicked".into(),
         })
     })
+}
+
+/// Which thread is inside a store call (V8). Store calls run under the writer lock, so a
+/// store that calls a writing method of the engine from its callback would wait for itself.
+/// Under the model checker every simulated thread shares one OS thread, so the check is off
+/// there.
+mod store_call {
+    pub(super) const REENTERED: &str = "a SessionStore called back into the engine to change \
+        the session from inside a store call; the change was refused (store calls hold the \
+        engine's writer lock)";
+
+    // The allow is for rust-clippy#17566: on targets without native TLS (Android) clippy
+    // 1.96 reports this already-`const` initializer.
+    #[cfg(not(feature = "model-check"))]
+    thread_local! {
+        #[cfg_attr(target_os = "android", allow(clippy::missing_const_for_thread_local))]
+        static INSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Marks this thread as inside a store call until the guard drops.
+    pub(super) fn enter() -> Inside {
+        #[cfg(not(feature = "model-check"))]
+        let outer = INSIDE.with(|inside| inside.replace(true));
+        #[cfg(feature = "model-check")]
+        let outer = false;
+        Inside { outer }
+    }
+
+    pub(super) fn on_this_thread() -> bool {
+        #[cfg(not(feature = "model-check"))]
+        return INSIDE.with(std::cell::Cell::get);
+        #[cfg(feature = "model-check")]
+        false
+    }
+
+    pub(super) struct Inside {
+        #[cfg_attr(feature = "model-check", allow(dead_code))]
+        outer: bool,
+    }
+
+    impl Drop for Inside {
+        fn drop(&mut self) {
+            #[cfg(not(feature = "model-check"))]
+            INSIDE.with(|inside| inside.set(self.outer));
+        }
+    }
 }

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::client::SessionClient;
-use super::concurrency;
-use crate::error::{Error, SessionError};
+use crate::error::SessionError;
 use crate::jwt::JwtCheck;
 
 impl SessionClient {
@@ -32,13 +31,11 @@ impl SessionClient {
     /// Fetches the project's JWKS from the server and caches it for
     /// [`check_jwt`](Self::check_jwt). Does not change the session. A document that is not
     /// a usable JWKS is [`SessionError::JwksUnusable`], not a network error.
+    ///
+    /// Concurrent calls share one request, and for 30 s after a fetch ends further calls
+    /// get its outcome again without a request (V6).
     pub async fn refresh_jwks(&self) -> Result<(), SessionError> {
         let engine = self.engine();
-        let transport = engine.transport()?;
-        let fetched =
-            concurrency::spawn(&engine.runtime, async move { transport.fetch_jwks().await });
-        let jwks = fetched.await?.map_err(Error::Transport)?;
-        engine.verifier.set_jwks(&jwks).map_err(Error::Jwks)?;
-        Ok(())
+        engine.jwks_fetch.refresh(engine).await
     }
 }

@@ -3,11 +3,12 @@
 //!
 //! # Layout
 //! Each file holds one idea; the arrows of `use` point down this list only.
-//! - `client.rs`, `lifecycle.rs`, `local_checks.rs`, `fresh_tokens.rs`: the façade an app calls;
+//! - `client.rs`, `lifecycle.rs`, `local_checks.rs` (with `jwks_fetch.rs`, V6),
+//!   `fresh_tokens.rs`: the façade an app calls;
 //!   `builder.rs` builds it.
 //! - `scheduler/`: the refresh scheduler's state machine and task.
 //! - `authenticate.rs`: authenticate (single flight) and revoke, and how their answers are
-//!   applied.
+//!   applied; `answer_identity.rs`: whether an answer is about the session asked about (V2).
 //! - `session_engine.rs`: the parts every layer shares.
 //! - `commit.rs`: the write path (the snapshot cell, the writer lock, the store);
 //!   `shared_store.rs`: its side for a store other processes share (C1-C3), and
@@ -37,6 +38,7 @@
 //! is started, and no scheduler is woken, while the writer lock is held: both happen right
 //! after it is released.
 
+mod answer_identity;
 mod authenticate;
 mod builder;
 mod client;
@@ -47,6 +49,7 @@ mod dispatch;
 mod event;
 mod flight;
 mod fresh_tokens;
+mod jwks_fetch;
 mod lifecycle;
 mod listeners;
 mod local_checks;

@@ -9,6 +9,11 @@
 //! offset to within half the round trip and half a second. The latest sample wins: a user who
 //! changes the device clock makes every older sample wrong.
 //!
+//! No single answer can move the offset far (V3): an answer whose stated time would make the
+//! session it carries already expired is ignored, and once this process has learnt an offset,
+//! a jump of more than [`PLAUSIBLE_JUMP_MILLIS`] is taken only when a second answer confirms
+//! it. A device clock that is simply wrong is corrected by the first answer, as before.
+//!
 //! The offset is kept in one atomic, so reads pay a relaxed load for it, and persisted with
 //! the state (envelope format 2), so a restart with the network down still judges expiry on
 //! server time. Before any answer is known the device clock is used as it is.
@@ -30,6 +35,28 @@ pub(crate) struct ServerClock {
     device: Option<Arc<dyn Clock>>,
     offset_millis: AtomicI64,
     known: AtomicBool,
+    /// Whether an answer in this process taught the offset (a restored one may be stale).
+    learnt: AtomicBool,
+    /// A jump seen once and waiting for a second answer to confirm it; [`NO_JUMP`] if none.
+    pending_jump: AtomicI64,
+}
+
+/// How far one answer may move an offset this process learnt (V3). Clock changes by the
+/// user and network time corrections are larger and rare: two answers confirm them.
+pub(crate) const PLAUSIBLE_JUMP_MILLIS: i64 = 60_000;
+const NO_JUMP: i64 = i64::MIN;
+
+/// What an answer's stated time did to the offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Learnt {
+    /// Adopted.
+    Adopted,
+    /// The answer stated no time.
+    Nothing,
+    /// The stated time would make the answer's own session expired: ignored.
+    Implausible,
+    /// A jump beyond the bound, kept until a second answer confirms it.
+    AwaitingConfirmation,
 }
 
 /// When a request went out and came back, on the device clock.
@@ -51,6 +78,8 @@ impl ServerClock {
             device,
             offset_millis: AtomicI64::new(0),
             known: AtomicBool::new(false),
+            learnt: AtomicBool::new(false),
+            pending_jump: AtomicI64::new(NO_JUMP),
         }
     }
 
@@ -84,22 +113,50 @@ impl ServerClock {
 
     /// Adopts an offset persisted with the state, unless this process has learnt one itself.
     pub(crate) fn restore(&self, offset_millis: i64) {
-        if !self.known.load(Ordering::Acquire) {
+        if !self.learnt.load(Ordering::Acquire) {
             self.set(offset_millis);
         }
     }
 
     /// Learns from a server answer: `server_times` are the times it stated (its `Date`
     /// header, the `iat` of the JWT it minted), `round_trip` when the request went out and
-    /// came back on the device clock. Answers stating no time teach nothing.
+    /// came back on the device clock, `valid_until` the expiries of what the answer carries
+    /// (the session's `expires_at`, the JWT's `exp`): the server just called them valid, so an
+    /// offset that makes them expired is implausible (V3). Answers stating no time teach
+    /// nothing. Answers arrive one flight at a time; should two race, each step is atomic and the
+    /// worst outcome is a jump waiting for one more answer.
     pub(crate) fn learn(
         &self,
         round_trip: RoundTrip,
         server_times: impl IntoIterator<Item = Option<DateTime<Utc>>>,
-    ) {
-        if let Some(offset) = estimate_offset(round_trip, server_times) {
-            self.set(offset);
+        valid_until: impl IntoIterator<Item = Option<DateTime<Utc>>>,
+    ) -> Learnt {
+        let Some(offset) = estimate_offset(round_trip, server_times) else {
+            return Learnt::Nothing;
+        };
+        let server_now = round_trip.received_millis.saturating_add(offset);
+        let expired = valid_until
+            .into_iter()
+            .flatten()
+            .any(|until| until.timestamp_millis() <= server_now);
+        if expired {
+            return Learnt::Implausible;
         }
+        if self.learnt.load(Ordering::Acquire) {
+            let current = self.offset_millis.load(Ordering::Relaxed);
+            if offset.abs_diff(current) > PLAUSIBLE_JUMP_MILLIS.unsigned_abs() {
+                let pending = self.pending_jump.swap(offset, Ordering::Relaxed);
+                let confirmed = pending != NO_JUMP
+                    && offset.abs_diff(pending) <= PLAUSIBLE_JUMP_MILLIS.unsigned_abs();
+                if !confirmed {
+                    return Learnt::AwaitingConfirmation;
+                }
+            }
+        }
+        self.pending_jump.store(NO_JUMP, Ordering::Relaxed);
+        self.learnt.store(true, Ordering::Release);
+        self.set(offset);
+        Learnt::Adopted
     }
 
     fn set(&self, offset_millis: i64) {
@@ -157,7 +214,7 @@ mod tests {
             sent_millis: device.unix_millis(),
             received_millis: device.unix_millis() + 200,
         };
-        clock.learn(round_trip, [at_secs(1_000_000), None]);
+        clock.learn(round_trip, [at_secs(1_000_000), None], [None]);
         let error = clock.now_millis() - 1_000_000_000;
         assert!(error.abs() <= 600, "estimate off by {error} ms");
     }
@@ -184,8 +241,70 @@ mod tests {
             sent_millis: 0,
             received_millis: 0,
         };
-        clock.learn(trip, [at_secs(100)]);
+        clock.learn(trip, [at_secs(100)], [None]);
         clock.restore(7_000);
         assert_eq!(clock.offset_millis(), Some(100_500));
+    }
+
+    fn trip_at(millis: i64) -> RoundTrip {
+        RoundTrip {
+            sent_millis: millis,
+            received_millis: millis,
+        }
+    }
+
+    #[test]
+    fn v3_an_answer_whose_time_would_expire_its_own_session_teaches_nothing() {
+        let clock = ServerClock::new(Arc::new(ManualClock::at_millis(1_000_000)));
+        // A lying Date ten years ahead, beside a session valid for an hour on honest time.
+        let ten_years = at_secs(1_000 + 10 * 365 * 86_400);
+        let learnt = clock.learn(trip_at(1_000_000), [ten_years], [at_secs(1_000 + 3_600)]);
+        assert_eq!(learnt, Learnt::Implausible);
+        assert_eq!(clock.offset_millis(), None);
+    }
+
+    #[test]
+    fn v3_once_learnt_a_jump_needs_a_second_answer_to_confirm_it() {
+        let clock = ServerClock::new(Arc::new(ManualClock::at_millis(0)));
+        assert_eq!(
+            clock.learn(trip_at(0), [at_secs(100)], [None]),
+            Learnt::Adopted
+        );
+        assert_eq!(clock.offset_millis(), Some(100_500));
+        // 30 s of drift is plausible.
+        assert_eq!(
+            clock.learn(trip_at(0), [at_secs(130)], [None]),
+            Learnt::Adopted
+        );
+        // A day back in one answer is not: it would revive expired sessions.
+        let day_back = at_secs(130 - 86_400);
+        assert_eq!(
+            clock.learn(trip_at(0), [day_back], [None]),
+            Learnt::AwaitingConfirmation
+        );
+        assert_eq!(clock.offset_millis(), Some(130_500));
+        // An honest answer in between forgets nothing and keeps the offset.
+        assert_eq!(
+            clock.learn(trip_at(0), [at_secs(131)], [None]),
+            Learnt::Adopted
+        );
+        assert_eq!(
+            clock.learn(trip_at(0), [day_back], [None]),
+            Learnt::AwaitingConfirmation
+        );
+        // A second answer stating the same time confirms a real change.
+        assert_eq!(clock.learn(trip_at(0), [day_back], [None]), Learnt::Adopted);
+        assert_eq!(clock.offset_millis(), Some((130 - 86_400) * 1_000 + 500));
+    }
+
+    #[test]
+    fn v3_a_restored_offset_is_corrected_by_the_first_plausible_answer() {
+        let clock = ServerClock::new(Arc::new(ManualClock::at_millis(0)));
+        clock.restore(86_400_000);
+        assert_eq!(
+            clock.learn(trip_at(0), [at_secs(5)], [at_secs(3_600)]),
+            Learnt::Adopted
+        );
+        assert_eq!(clock.offset_millis(), Some(5_500));
     }
 }

@@ -1,6 +1,7 @@
 //! [`SessionEngine`]: what every part of the engine shares, built once by the builder and
 //! held by the client façade and (weakly) by the scheduler's task.
 
+use super::jwks_fetch::JwksFetch;
 use std::sync::Arc;
 
 use super::commit::SessionState;
@@ -22,6 +23,8 @@ pub(crate) struct SessionEngine {
     pub(crate) clock: Arc<ServerClock>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) verifier: JwtVerifier,
+    /// The JWKS fetch in flight or the last one's outcome (V6).
+    pub(crate) jwks_fetch: JwksFetch,
     pub(crate) runtime: EngineRuntime,
     /// Notified after every state swap, every flight's end and every lifecycle call: the
     /// scheduler's one wake-up.

@@ -262,7 +262,9 @@ impl SessionState {
         if !shared.stamp_moved() {
             return;
         }
-        let mut writer = self.lock_writer();
+        let Some(mut writer) = self.lock_writer() else {
+            return;
+        };
         if writer.persistence == Persistence::Unread {
             // The restore, still on its way, reads the store anyway.
             return;
@@ -285,7 +287,11 @@ impl SessionState {
         let Some(shared) = self.shared() else {
             return Ok(LeaseStep::Take);
         };
-        let mut writer = self.lock_writer();
+        let Some(mut writer) = self.lock_writer() else {
+            return Err(StoreError::Failed {
+                detail: "the refresh lease cannot be taken from inside a store call".into(),
+            });
+        };
         let step = self.lease_step_locked(shared, &mut writer, base, waiting_since);
         drop(writer);
         self.after_unlock();
@@ -359,7 +365,9 @@ impl SessionState {
         let Some(shared) = self.shared() else {
             return;
         };
-        let writer = self.lock_writer();
+        let Some(writer) = self.lock_writer() else {
+            return;
+        };
         let released = (|| -> std::io::Result<()> {
             let Ok(Some(locked)) = self.lock_other_processes(crate::coordination::LOCK_WAIT) else {
                 return Ok(());

@@ -1,7 +1,8 @@
-//! Reading a JWT's expiry without verifying it (J1).
+//! Reading a JWT's claims without verifying it (J1).
 //!
-//! Only the scheduler uses this, to decide *when* to ask the server; what it reads grants
-//! nothing, so an unverified read is safe here.
+//! The scheduler reads the expiry to decide *when* to ask the server, server time reads
+//! `iat` (R5), and an answer's identity claims are compared with its session object (V2).
+//! What is read grants nothing, so an unverified read is safe here.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -65,7 +66,31 @@ pub(crate) fn read_issued_at(jwt: &str) -> Result<DateTime<Utc>, JwtError> {
     numeric_date(times.iat.as_ref(), "iat")
 }
 
+/// Whose session a JWT says it is: `sub` and the id in Stytch's session claim.
+#[derive(Deserialize)]
+pub(crate) struct JwtIdentity {
+    pub(crate) sub: Option<String>,
+    #[serde(rename = "https://stytch.com/session")]
+    pub(crate) session: Option<SessionClaimId>,
+}
+
+/// The part of Stytch's session claim that names the session.
+#[derive(Deserialize)]
+pub(crate) struct SessionClaimId {
+    pub(crate) id: Option<String>,
+}
+
+/// The identity claims of `jwt`, read without checking the signature: used only to refuse an
+/// answer whose parts disagree (V2), never to grant anything.
+pub(crate) fn read_identity(jwt: &str) -> Result<JwtIdentity, JwtError> {
+    read_payload(jwt)
+}
+
 fn read_times(jwt: &str) -> Result<Times, JwtError> {
+    read_payload(jwt)
+}
+
+fn read_payload<T: DeserializeOwned>(jwt: &str) -> Result<T, JwtError> {
     let [_header, payload, _signature] =
         segments(jwt).ok_or(JwtError::Malformed("expected three segments"))?;
     if payload.len() > MAX_PAYLOAD_BYTES * 4 / 3 + 4 {

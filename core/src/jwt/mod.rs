@@ -10,7 +10,7 @@ mod jwks;
 mod verified_session;
 mod verifier;
 
-pub(crate) use claims::read_issued_at;
 pub use claims::{JwtError, read_expiry};
+pub(crate) use claims::{read_identity, read_issued_at};
 pub use verified_session::VerifiedSession;
 pub use verifier::{JwtCheck, JwtVerifier};

@@ -62,12 +62,15 @@ impl FileStoreKey {
     /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) unless `bytes`
     /// is exactly 32 bytes long.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, crate::SessionError> {
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| crate::SessionError::InvalidArgument {
+        if bytes.len() != 32 {
+            return Err(crate::SessionError::InvalidArgument {
                 detail: format!("the file store key must be 32 bytes, not {}", bytes.len()),
-            })?;
-        Ok(Self::from_bytes(key))
+            });
+        }
+        // Straight into the wiped buffer: no copy of the key is left on the stack (V8).
+        let mut key = Zeroizing::new([0u8; 32]);
+        key.copy_from_slice(bytes);
+        Ok(Self(key))
     }
 }
 
@@ -89,7 +92,11 @@ impl std::fmt::Debug for FileStoreKey {
 pub struct EncryptedFileStore {
     path: PathBuf,
     cipher: LessSafeKey,
+    after_write: Option<AfterWrite>,
 }
+
+/// Called with the file's path after every write that replaced it.
+type AfterWrite = Box<dyn Fn(&std::path::Path) + Send + Sync>;
 
 impl EncryptedFileStore {
     /// A store writing to `path`; its directory is created on the first save.
@@ -101,7 +108,17 @@ impl EncryptedFileStore {
         Self {
             path: path.into(),
             cipher,
+            after_write: None,
         }
+    }
+
+    /// Calls `hook` with the file's path after every write. Each write replaces the file
+    /// (P2), and with it the attributes the platform keeps per file: the Swift wrapper uses
+    /// this to exclude the new file from backups on Apple platforms (V8). The hook sees the
+    /// path only, never the session.
+    pub fn after_write(mut self, hook: impl Fn(&std::path::Path) + Send + Sync + 'static) -> Self {
+        self.after_write = Some(Box::new(hook));
+        self
     }
 
     /// The file this store writes.
@@ -190,13 +207,18 @@ impl std::fmt::Debug for EncryptedFileStore {
 impl SessionStore for EncryptedFileStore {
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError> {
         match atomic_file::read(&self.path)? {
-            Some(sealed) => Ok(Some(self.open(&sealed)?.to_vec())),
+            // Moved out, not copied: the engine wipes the blob it is handed (V8).
+            Some(sealed) => Ok(Some(std::mem::take(&mut *self.open(&sealed)?))),
             None => Ok(None),
         }
     }
 
     fn save(&self, blob: &[u8]) -> Result<(), StoreError> {
-        atomic_file::write(&self.path, &self.seal(blob)?)
+        atomic_file::write(&self.path, &self.seal(blob)?)?;
+        if let Some(hook) = &self.after_write {
+            hook(&self.path);
+        }
+        Ok(())
     }
 
     fn clear(&self) -> Result<(), StoreError> {

@@ -38,6 +38,14 @@ pub use memory::MemoryStore;
 ///
 /// Methods may block (disk, keychain): the engine calls them outside every lock that a read
 /// takes.
+///
+/// **What a store may do from its methods (V8).** Reads of the client (`get_sync`,
+/// `get_info`, `get_tokens`) work as anywhere else. Anything that changes the session
+/// (`update_session`, `clear`, `authenticate`, `revoke`, `storage_became_available`) must
+/// not be called: the engine calls the store under its writer lock, so such a call made on
+/// the store's thread fails at once (a storage error, or `InvalidArgument`) rather than wait
+/// for itself. A store must not block on another thread that makes such a call either: that
+/// wait cannot be detected and would never end.
 pub trait SessionStore: Send + Sync + 'static {
     /// Returns the stored blob, or `None` when nothing is stored.
     fn load(&self) -> Result<Option<Vec<u8>>, StoreError>;

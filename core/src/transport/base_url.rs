@@ -75,6 +75,13 @@ impl BaseUrl {
         if authority.host().is_empty() {
             return Err("the base URL has no host".into());
         }
+        // V1: our own network stack carries the tokens, so neither App Transport Security nor
+        // Android's cleartext policy would stop a wrong `http://` from sending them in clear.
+        if scheme == "http" && !is_loopback_host(authority.host()) {
+            return Err("an http:// base URL is allowed only for a loopback host \
+                 (localhost, 127.0.0.0/8, [::1]): use https"
+                .into());
+        }
         if uri.query().is_some() {
             return Err("the base URL must not have a query or a fragment".into());
         }
@@ -83,6 +90,11 @@ impl BaseUrl {
         Ok(Self {
             text: format!("{scheme}://{authority}{path}"),
         })
+    }
+
+    /// Whether requests go over TLS.
+    pub(crate) fn is_https(&self) -> bool {
+        self.text.starts_with("https:")
     }
 
     /// The base URL without a trailing slash.
@@ -113,6 +125,22 @@ fn push_path_segment(out: &mut String, segment: &str) {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
+}
+
+/// V1: whether a URL host is the loopback interface: `localhost`, 127.0.0.0/8 or `[::1]`.
+/// `host` is as `http::uri::Authority::host` gives it, IPv6 literals in brackets. Anything
+/// else, `0.0.0.0`, `localhost.example.com` and IPv4-mapped `[::ffff:127.0.0.1]` included, is
+/// not.
+fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -190,5 +218,32 @@ mod tests {
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn v1_http_is_accepted_for_loopback_hosts_only() {
+        for url in [
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://127.0.0.1:1",
+            "http://127.255.255.254/stytch",
+            "http://[::1]:8080",
+        ] {
+            assert!(BaseUrl::parse(url).is_ok(), "{url} refused");
+        }
+        for url in [
+            "http://example.com",
+            "http://10.0.0.1",
+            "http://0.0.0.0:80",
+            "http://[::ffff:127.0.0.1]",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+            "http://2130706433",
+            "http://192.168.1.20:8080",
+        ] {
+            let error = BaseUrl::parse(url).unwrap_err();
+            assert!(error.contains("loopback"), "{url}: {error}");
+        }
+        assert!(BaseUrl::parse("https://example.com").is_ok());
     }
 }

@@ -4,6 +4,7 @@
 //! only touches what it wants to change: the server it talks to, how long it waits, how much
 //! it reads. Checking the values happens when the transport is built, in one place.
 
+use super::pinning::PinSet;
 use std::time::Duration;
 
 use super::TransportError;
@@ -27,8 +28,8 @@ pub struct StytchConfig {
     /// is public by design and picks the environment unless [`StytchConfig::base_url`] is set.
     pub public_token: String,
     /// Overrides the base URL derived from the public token: a custom domain, a proxy, or
-    /// the local sandbox (`http://127.0.0.1:PORT`). `http` and `https` only; a trailing
-    /// slash is ignored.
+    /// the local sandbox (`http://127.0.0.1:PORT`). `https`, or `http` for a loopback host
+    /// only (`localhost`, 127.0.0.0/8, `[::1]`: V1); a trailing slash is ignored.
     pub base_url: Option<String>,
     /// The project id, needed only by `fetch_jwks` (`GET /v1/sessions/jwks/{project_id}`).
     pub project_id: Option<String>,
@@ -41,6 +42,15 @@ pub struct StytchConfig {
     pub max_response_bytes: usize,
     /// The `User-Agent` header sent with every request.
     pub user_agent: String,
+    /// Certificate pins (V7): base64 SHA-256 digests of the server's SubjectPublicKeyInfo,
+    /// `sha256/` prefix optional. Empty (the default) pins nothing. Otherwise at least two
+    /// different pins (the key in use and a backup) and an `https` base URL; checked in
+    /// addition to the platform's verification, on the leaf certificate.
+    pub certificate_pins: Vec<String>,
+    /// Test builds only: extra trust anchors (PEM) for a local HTTPS sandbox.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub test_trust_anchors_pem: Vec<Vec<u8>>,
 }
 
 impl StytchConfig {
@@ -66,7 +76,37 @@ impl StytchConfig {
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: default_user_agent(),
+            certificate_pins: Vec::new(),
+            #[cfg(feature = "test-support")]
+            test_trust_anchors_pem: Vec::new(),
         }
+    }
+
+    /// Sets [`StytchConfig::certificate_pins`].
+    ///
+    /// ```
+    /// # use sessionkit::transport::StytchConfig;
+    /// let config = StytchConfig::new("public-token-live-0a1b2c").with_certificate_pins([
+    ///     "sha256/au2wVAhi7DhLyU8g/6yFYoGLlzi4OT4QEF4jZkBcaJI=", // the key in use
+    ///     "sha256/g8LIV7zpNkS8awp/jaN07eUwtzT5IMd7PU9gllUjuQ0=", // the next key
+    /// ]);
+    /// assert!(config.resolved_base_url().is_ok());
+    /// ```
+    pub fn with_certificate_pins<I, S>(mut self, pins: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.certificate_pins = pins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Test builds only: trusts `pem`'s certificates besides the platform's roots.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn with_test_trust_anchor_pem(mut self, pem: &[u8]) -> Self {
+        self.test_trust_anchors_pem.push(pem.to_vec());
+        self
     }
 
     /// Sets [`StytchConfig::base_url`].
@@ -145,6 +185,9 @@ impl StytchConfig {
             && project_id.is_empty()
         {
             return Err("the project id is empty".into());
+        }
+        if PinSet::parse(&self.certificate_pins)?.is_some() && !base.is_https() {
+            return Err("certificate pins need an https base URL".into());
         }
         Ok(base)
     }

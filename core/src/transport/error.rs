@@ -58,6 +58,11 @@ pub enum TransportError {
     /// The connection could not be made or broke: DNS, connect, TLS, reset.
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The server's certificate passed the platform's checks, but its public key matches
+    /// none of the configured pins (V7). Transient like any TLS failure: the session is kept
+    /// (E2). An interception, or a key rotation whose backup pin is missing.
+    #[error("certificate pin mismatch: {0}")]
+    PinMismatch(String),
     /// The connect or request timeout passed.
     #[error("request timed out")]
     Timeout,
@@ -105,6 +110,7 @@ impl TransportError {
                 retry_after: *retry_after,
             },
             Self::Connect(_)
+            | Self::PinMismatch(_)
             | Self::Timeout
             | Self::Truncated(_)
             | Self::Malformed(_)

@@ -9,6 +9,7 @@
 mod base_url;
 mod config;
 mod error;
+mod pinning;
 mod stytch;
 mod tls;
 pub(crate) mod wire;
@@ -19,6 +20,7 @@ use std::pin::Pin;
 pub use config::StytchConfig;
 pub use error::{ErrorClass, TransportError};
 pub use stytch::StytchTransport;
+pub use wire::MAX_RETRY_AFTER;
 
 use crate::model::{Session, SessionTokens};
 

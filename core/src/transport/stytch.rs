@@ -18,6 +18,8 @@
 //! saves about 200 KiB of every app's library (scripts/size-report.sh). Redirects are never
 //! followed: one would resend the session token to wherever it points.
 
+use super::pinning::{self, PinSet};
+use rustls::pki_types::CertificateDer;
 use std::error::Error as _;
 use std::fmt;
 use std::sync::OnceLock;
@@ -83,6 +85,10 @@ pub struct StytchTransport {
     user_agent: HeaderValue,
     request_timeout: Duration,
     max_response_bytes: usize,
+    /// Certificate pins (V7), if any.
+    pins: Option<PinSet>,
+    /// Extra trust anchors: test builds only, empty otherwise.
+    extra_roots: Vec<CertificateDer<'static>>,
 }
 
 /// How long an idle pooled connection is kept: SessionKit's requests are minutes apart, and
@@ -111,6 +117,19 @@ impl StytchTransport {
         let base = config.validate().map_err(TransportError::Config)?;
         let user_agent = HeaderValue::from_str(&config.user_agent)
             .map_err(|_| TransportError::Config("the user agent must be visible ASCII".into()))?;
+        let pins = PinSet::parse(&config.certificate_pins).map_err(TransportError::Config)?;
+        #[cfg(feature = "test-support")]
+        let extra_roots = {
+            use rustls::pki_types::pem::PemObject as _;
+            config
+                .test_trust_anchors_pem
+                .iter()
+                .flat_map(|pem| CertificateDer::pem_slice_iter(pem))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|error| TransportError::Config(format!("test trust anchor: {error}")))?
+        };
+        #[cfg(not(feature = "test-support"))]
+        let extra_roots = Vec::new();
         Ok(Self {
             client: OnceLock::new(),
             connect_timeout: config.connect_timeout,
@@ -120,6 +139,8 @@ impl StytchTransport {
             user_agent,
             request_timeout: config.request_timeout,
             max_response_bytes: config.max_response_bytes,
+            pins,
+            extra_roots,
         })
     }
 
@@ -129,7 +150,7 @@ impl StytchTransport {
         if let Some(client) = self.client.get() {
             return Ok(client);
         }
-        let tls = tls::client_config(self.base.as_str().starts_with("https:"))
+        let tls = tls::client_config(self.base.is_https(), self.pins.as_ref(), &self.extra_roots)
             .map_err(TransportError::Config)?;
         let mut http = HttpConnector::new();
         http.enforce_http(false);
@@ -395,6 +416,9 @@ fn retry_after(
 /// A failure before an answer arrived. A connect timeout is a timeout; everything else
 /// (DNS, refused, TLS, reset, closed without an answer) counts as `Connect`.
 fn send_error(error: hyper_util::client::legacy::Error) -> TransportError {
+    if let Some(mismatch) = pinning::pin_mismatch(&error) {
+        return TransportError::PinMismatch(mismatch.to_string());
+    }
     let mut source = error.source();
     while let Some(cause) = source {
         if cause

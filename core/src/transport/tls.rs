@@ -20,8 +20,12 @@
 
 use std::sync::Arc;
 
+use rustls::client::danger::ServerCertVerifier;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, SignatureScheme};
+
+use super::pinning::{PinSet, PinningVerifier};
 
 /// The crypto provider SessionKit's TLS uses: `ring`, as a client that never signs.
 ///
@@ -143,15 +147,28 @@ impl rustls::crypto::KeyProvider for NoClientKeys {
 /// container without CA certificates) and `require_trust_store` is false, the config trusts
 /// nothing: plain-`http` use (the local sandbox) still works and any HTTPS handshake fails
 /// as a connect error. With `require_trust_store` the failure is returned instead.
-pub(super) fn client_config(require_trust_store: bool) -> Result<ClientConfig, String> {
+///
+/// With `pins`, the platform verifier is wrapped by the pin check (V7); pins need https, so
+/// the trust store is then always required.
+pub(super) fn client_config(
+    require_trust_store: bool,
+    pins: Option<&PinSet>,
+    extra_roots: &[CertificateDer<'static>],
+) -> Result<ClientConfig, String> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("TLS setup failed: {error}"))?;
-    let builder = match rustls_platform_verifier::Verifier::new(provider) {
-        Ok(verifier) => builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier)),
+    let builder = match platform_verifier(provider, extra_roots) {
+        Ok(platform) => {
+            let verifier: Arc<dyn ServerCertVerifier> = match pins {
+                Some(pins) => Arc::new(PinningVerifier::new(platform, pins.clone())),
+                None => platform,
+            };
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(verifier)
+        }
         Err(error) if require_trust_store => {
             return Err(format!("the platform trust store is unusable: {error}"));
         }
@@ -168,6 +185,24 @@ pub(super) fn client_config(require_trust_store: bool) -> Result<ClientConfig, S
     Ok(config)
 }
 
+/// The platform's verifier; in test builds, with extra roots (the HTTPS sandbox's CA).
+fn platform_verifier(
+    provider: Arc<CryptoProvider>,
+    extra_roots: &[CertificateDer<'static>],
+) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
+    #[cfg(not(target_os = "android"))]
+    if !extra_roots.is_empty() {
+        let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+            extra_roots.iter().cloned(),
+            provider,
+        )?;
+        return Ok(Arc::new(verifier));
+    }
+    #[cfg(target_os = "android")]
+    let _ = extra_roots;
+    Ok(Arc::new(rustls_platform_verifier::Verifier::new(provider)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,7 +213,7 @@ mod tests {
 
     #[test]
     fn t1_client_config_uses_ring_aes_gcm() {
-        let config = client_config(false).unwrap();
+        let config = client_config(false, None, &[]).unwrap();
         let suites: Vec<_> = config
             .crypto_provider()
             .cipher_suites

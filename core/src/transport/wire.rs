@@ -60,14 +60,13 @@ struct Jwks {
 /// A sessions/authenticate success body.
 pub(crate) fn authenticated(body: &[u8]) -> Result<Authenticated, TransportError> {
     let Success { data } = parse::<Success<AuthenticateData>>(body)?;
-    if data.session_token.is_empty() || data.session_jwt.is_empty() {
-        return Err(TransportError::Malformed(
-            "empty session_token or session_jwt".into(),
-        ));
+    let tokens = SessionTokens::new(data.session_token.as_str(), data.session_jwt.as_str());
+    if let Some(problem) = tokens.shape_problem() {
+        return Err(TransportError::Malformed(problem.into()));
     }
     Ok(Authenticated {
         session: data.session,
-        tokens: SessionTokens::new(data.session_token.as_str(), data.session_jwt.as_str()),
+        tokens,
         request_id: data.request_id,
         server_date: None,
     })
@@ -100,9 +99,14 @@ pub(crate) fn api_error(
     match body.and_then(|body| serde_json::from_slice::<ErrorEnvelope>(body).ok()) {
         Some(envelope) if !envelope.error_type.is_empty() => TransportError::Api {
             status,
-            error_type: envelope.error_type,
-            message: envelope.error_message.unwrap_or_default(),
-            request_id: envelope.request_id,
+            error_type: server_text(&envelope.error_type, MAX_ERROR_TYPE_CHARS),
+            message: server_text(
+                envelope.error_message.as_deref().unwrap_or_default(),
+                MAX_ERROR_MESSAGE_CHARS,
+            ),
+            request_id: envelope
+                .request_id
+                .map(|id| server_text(&id, MAX_REQUEST_ID_CHARS)),
             retry_after,
         },
         _ => TransportError::Status {
@@ -110,6 +114,31 @@ pub(crate) fn api_error(
             retry_after,
         },
     }
+}
+
+/// Caps on server text kept in errors and logs (V5). Stytch's longest `error_message` is
+/// about 200 characters; its `error_type`s are snake_case names under 64.
+const MAX_ERROR_MESSAGE_CHARS: usize = 300;
+const MAX_ERROR_TYPE_CHARS: usize = 64;
+const MAX_REQUEST_ID_CHARS: usize = 128;
+
+/// Server text made safe to keep in an error or a log line (V5): at most `max` characters,
+/// control characters escaped (`\n`, `\u{1b}`), so no answer can forge log lines, drive a
+/// terminal or grow a message without bound. A cut is marked with `…`.
+pub(crate) fn server_text(text: &str, max: usize) -> String {
+    let mut kept = String::with_capacity(text.len().min(max + 8));
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
+            kept.push('…');
+            break;
+        }
+        if c.is_control() {
+            kept.extend(c.escape_default());
+        } else {
+            kept.push(c);
+        }
+    }
+    kept
 }
 
 /// Whether a `Content-Type` value is `application/json`, parameters (`charset`) allowed.
@@ -123,7 +152,7 @@ pub(crate) fn is_json(content_type: &str) -> bool {
 /// The media type of a `Content-Type` value, shortened, for an error message.
 pub(crate) fn media_type(content_type: Option<&str>) -> String {
     match content_type.and_then(|value| value.split(';').next()) {
-        Some(essence) if !essence.trim().is_empty() => essence.trim().chars().take(64).collect(),
+        Some(essence) if !essence.trim().is_empty() => server_text(essence.trim(), 64),
         _ => "(none)".into(),
     }
 }
@@ -131,15 +160,23 @@ pub(crate) fn media_type(content_type: Option<&str>) -> String {
 /// A `Retry-After` value as a delay from `now`: delta-seconds, or an HTTP-date. A date in
 /// the past is zero; anything unreadable is `None`. For an HTTP-date, `now` should be the
 /// answer's own `Date` (the server's clock), not the device's, which may be far off (R5).
+/// Capped at [`MAX_RETRY_AFTER`] (V3).
 pub(crate) fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+    let delay = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Absurdly long digit strings saturate rather than being ignored.
-        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
-    }
-    let date = http_date(value)?;
-    Some((date - now).to_std().unwrap_or(Duration::ZERO))
+        Duration::from_secs(value.parse().unwrap_or(u64::MAX))
+    } else {
+        let date = http_date(value)?;
+        (date - now).to_std().unwrap_or(Duration::ZERO)
+    };
+    Some(delay.min(MAX_RETRY_AFTER))
 }
+
+/// The longest `Retry-After` the engine honours (V3): anything on the path that can answer
+/// 429 or 503 (a WAF, a CDN) could otherwise switch automatic refresh off for years.
+/// Ten minutes is longer than any rate-limit window Stytch documents.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 
 /// An HTTP-date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms), as in
 /// `Date` and `Retry-After`.
@@ -387,12 +424,48 @@ mod tests {
             Some(Duration::ZERO),
             "a date in the past means now"
         );
-        assert_eq!(
-            retry_after("99999999999999999999999", now),
-            Some(Duration::from_secs(u64::MAX))
-        );
+        for huge in [
+            "99999999999",
+            "99999999999999999999999",
+            "Fri, 01 Jan 9999 00:00:00 GMT",
+        ] {
+            assert_eq!(retry_after(huge, now), Some(MAX_RETRY_AFTER), "V3: {huge}");
+        }
         for bad in ["", "soon", "-5", "1.5", "Wed, 99 Oct 2015 07:28:30 GMT"] {
             assert_eq!(retry_after(bad, now), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn v5_server_text_in_errors_is_capped_and_its_control_characters_escaped() {
+        let huge = format!(
+            "{{\"error_type\":\"rate_limit\\u001b[2J\",\"error_message\":\"{}\\nFAKE LOG LINE\",\"request_id\":\"{}\"}}",
+            "x".repeat(100_000),
+            "r".repeat(1000)
+        );
+        let TransportError::Api {
+            error_type,
+            message,
+            request_id,
+            ..
+        } = api_error(429, Some(huge.as_bytes()), None)
+        else {
+            panic!("not an API error");
+        };
+        assert_eq!(error_type, "rate_limit\\u{1b}[2J");
+        assert!(
+            message.chars().count() <= MAX_ERROR_MESSAGE_CHARS + 1,
+            "{}",
+            message.len()
+        );
+        assert!(message.ends_with('…'));
+        assert!(!message.contains('\n'));
+        assert!(request_id.unwrap().chars().count() <= MAX_REQUEST_ID_CHARS + 1);
+        let short = server_text("line one\nline two\r\tend", 300);
+        assert_eq!(short, "line one\\nline two\\r\\tend");
+        assert_eq!(
+            media_type(Some("text/html\u{7}; charset=x")),
+            "text/html\\u{7}"
+        );
     }
 }

@@ -37,7 +37,11 @@ static GLOBAL: CountingAllocator = CountingAllocator;
 fn r4_get_sync_and_get_info_allocate_nothing() {
     let session = sample_session(at("2099-01-01T00:00:00Z"));
     let client = SessionClient::builder()
-        .shared_store(store_holding(&envelope_v1(Some(&session), "tok", "jwt")))
+        .shared_store(store_holding(&envelope_v1(
+            Some(&session),
+            "tok",
+            "h.jwt.s",
+        )))
         .clock(ManualClock::at(at("2026-06-01T00:00:00Z")))
         .build()
         .unwrap();

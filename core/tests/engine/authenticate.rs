@@ -16,9 +16,12 @@ use sessionkit::{
 };
 use tokio::runtime::Handle;
 
-fn future_session(id: &str) -> sessionkit::Session {
+/// The sample session, valid until 2099, labelled `label` (in its user agent) so that a test
+/// can tell which answer was committed. Every answer is about the same session and user, as
+/// Stytch's are (V2).
+fn future_session(label: &str) -> sessionkit::Session {
     let mut session = sample_session(at("2099-01-01T00:00:00Z"));
-    session.session_id = id.into();
+    session.attributes.user_agent = label.into();
     session
 }
 
@@ -30,7 +33,7 @@ fn restored(transport: Arc<ScriptedTransport>) -> (SessionClient, Arc<ScriptedSt
         .save(&envelope_v1(
             Some(&future_session("restored")),
             "tok",
-            "jwt-0",
+            "h.jwt-0.s",
         ))
         .unwrap();
     let client = SessionClient::builder()
@@ -58,16 +61,19 @@ async fn settle() {
 #[tokio::test]
 async fn w2_authenticate_replaces_tokens_persists_announces_and_returns_the_session() {
     let transport = ScriptedTransport::open();
-    transport.push(refreshed("confirmed", "jwt-1"));
+    transport.push(refreshed("confirmed", "h.jwt-1.s"));
     let (client, store) = restored(transport.clone());
     assert!(client.get_info().from_cache);
     let (_handle, events) = record(&client);
 
     let session = client.authenticate(None).await.unwrap();
 
-    assert_eq!(session.session_id, "confirmed");
-    assert_eq!(client.get_sync().unwrap().session_id, "confirmed");
-    assert_eq!(client.get_tokens().unwrap().session_jwt(), "jwt-1");
+    assert_eq!(session.attributes.user_agent, "confirmed");
+    assert_eq!(
+        client.get_sync().unwrap().attributes.user_agent,
+        "confirmed"
+    );
+    assert_eq!(client.get_tokens().unwrap().session_jwt(), "h.jwt-1.s");
     assert!(!client.get_info().from_cache, "R2: confirmed by the server");
     let change = match next_event(&events) {
         SessionEvent::Changed(change) => change,
@@ -75,16 +81,16 @@ async fn w2_authenticate_replaces_tokens_persists_announces_and_returns_the_sess
     };
     assert_eq!(change.cause, ChangeCause::Authenticated);
     let written: serde_json::Value = serde_json::from_slice(&store.holds().unwrap()).unwrap();
-    assert_eq!(written["session_jwt"], "jwt-1");
-    assert_eq!(written["session"]["session_id"], "confirmed");
+    assert_eq!(written["session_jwt"], "h.jwt-1.s");
+    assert_eq!(written["session"]["attributes"]["user_agent"], "confirmed");
     assert_eq!(transport.seen_tokens.lock().as_slice(), ["tok"]);
 }
 
 #[tokio::test]
 async fn s3_session_duration_is_sent_only_when_asked() {
     let transport = ScriptedTransport::open();
-    transport.push(refreshed("a", "jwt-1"));
-    transport.push(refreshed("b", "jwt-2"));
+    transport.push(refreshed("a", "h.jwt-1.s"));
+    transport.push(refreshed("b", "h.jwt-2.s"));
     let (client, _) = restored(transport.clone());
     client.authenticate(None).await.unwrap();
     client.authenticate(Some(60)).await.unwrap();
@@ -94,7 +100,7 @@ async fn s3_session_duration_is_sent_only_when_asked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn w3_a_thousand_concurrent_callers_share_one_request_and_its_result() {
     let transport = ScriptedTransport::gated();
-    transport.push(refreshed("shared", "jwt-1"));
+    transport.push(refreshed("shared", "h.jwt-1.s"));
     let (client, _) = restored(transport.clone());
 
     let callers = joined_callers(&client, 1_000).await;
@@ -129,19 +135,19 @@ async fn w3_callers_share_a_failure_too() {
 #[tokio::test]
 async fn w3_a_later_call_after_completion_makes_a_new_request() {
     let transport = ScriptedTransport::open();
-    transport.push(refreshed("one", "jwt-1"));
-    transport.push(refreshed("two", "jwt-2"));
+    transport.push(refreshed("one", "h.jwt-1.s"));
+    transport.push(refreshed("two", "h.jwt-2.s"));
     let (client, _) = restored(transport.clone());
     client.authenticate(None).await.unwrap();
     let second = client.authenticate(None).await.unwrap();
-    assert_eq!(second.session_id, "two");
+    assert_eq!(second.attributes.user_agent, "two");
     assert_eq!(transport.calls(), 2);
 }
 
 #[tokio::test]
 async fn w4_a_refresh_in_flight_during_clear_never_resurrects_the_session() {
     let transport = ScriptedTransport::gated();
-    transport.push(refreshed("zombie", "jwt-1"));
+    transport.push(refreshed("zombie", "h.jwt-1.s"));
     let (client, store) = restored(transport.clone());
     let refresh = refresh_in_background(&client);
     settle().await;
@@ -157,13 +163,13 @@ async fn w4_a_refresh_in_flight_during_clear_never_resurrects_the_session() {
 #[tokio::test]
 async fn w4_a_refresh_in_flight_during_update_session_keeps_the_new_tokens() {
     let transport = ScriptedTransport::gated();
-    transport.push(refreshed("old identity", "jwt-old"));
-    transport.push(refreshed("new identity", "jwt-new"));
+    transport.push(refreshed("old identity", "h.jwt-old.s"));
+    transport.push(refreshed("new identity", "h.jwt-new.s"));
     let (client, _) = restored(transport.clone());
     let refresh = refresh_in_background(&client);
     settle().await;
     client
-        .update_session_blocking("new-tok", "new-jwt")
+        .update_session_blocking("new-tok", "h.new-jwt.s")
         .unwrap();
 
     // A call after the identity change does not join the old flight.
@@ -175,8 +181,11 @@ async fn w4_a_refresh_in_flight_during_update_session_keeps_the_new_tokens() {
     transport.release(2);
     assert_eq!(refresh.await.unwrap(), Err(SessionError::Superseded));
     let fresh = fresh.await.unwrap().unwrap();
-    assert_eq!(fresh.session_id, "new identity");
-    assert_eq!(client.get_sync().unwrap().session_id, "new identity");
+    assert_eq!(fresh.attributes.user_agent, "new identity");
+    assert_eq!(
+        client.get_sync().unwrap().attributes.user_agent,
+        "new identity"
+    );
 }
 
 #[tokio::test]
@@ -187,7 +196,7 @@ async fn w4_a_definitive_error_for_an_old_identity_does_not_sign_out_the_new_one
     let refresh = refresh_in_background(&client);
     settle().await;
     client
-        .update_session_blocking("new-tok", "new-jwt")
+        .update_session_blocking("new-tok", "h.new-jwt.s")
         .unwrap();
     transport.release(1);
     assert_eq!(refresh.await.unwrap(), Err(SessionError::Superseded));
@@ -198,7 +207,7 @@ async fn w4_a_definitive_error_for_an_old_identity_does_not_sign_out_the_new_one
 async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
     let transport = ScriptedTransport::gated();
     transport.push_revoke(Answer::Revoked);
-    transport.push(refreshed("zombie", "jwt-1"));
+    transport.push(refreshed("zombie", "h.jwt-1.s"));
     let (client, _) = restored(transport.clone());
     let refresh = refresh_in_background(&client);
     settle().await;
@@ -219,7 +228,7 @@ async fn w4_a_refresh_in_flight_during_revoke_never_resurrects_the_session() {
 #[tokio::test]
 async fn w4_the_outcome_is_applied_even_when_every_caller_gave_up() {
     let transport = ScriptedTransport::gated();
-    transport.push(refreshed("applied", "jwt-1"));
+    transport.push(refreshed("applied", "h.jwt-1.s"));
     let (client, _) = restored(transport.clone());
     let (_handle, events) = record(&client);
     let abandoned = refresh_in_background(&client);
@@ -230,7 +239,7 @@ async fn w4_the_outcome_is_applied_even_when_every_caller_gave_up() {
         .await
         .unwrap();
     assert!(matches!(change, SessionEvent::Changed(c) if c.cause == ChangeCause::Authenticated));
-    assert_eq!(client.get_sync().unwrap().session_id, "applied");
+    assert_eq!(client.get_sync().unwrap().attributes.user_agent, "applied");
 }
 
 #[tokio::test]
@@ -313,7 +322,11 @@ async fn e2_transient_failures_keep_the_session() {
             }) => assert_eq!(got, retry_after, "{shown}"),
             other => panic!("{shown}: {other:?}"),
         }
-        assert_eq!(client.get_sync().unwrap().session_id, "restored", "{shown}");
+        assert_eq!(
+            client.get_sync().unwrap().attributes.user_agent,
+            "restored",
+            "{shown}"
+        );
         assert!(client.get_tokens().is_some());
     }
 }
@@ -472,14 +485,14 @@ async fn w5_revoke_with_no_session_succeeds_without_a_request() {
 #[tokio::test]
 async fn o2_a_failed_save_after_authenticate_keeps_the_new_tokens() {
     let transport = ScriptedTransport::open();
-    transport.push(refreshed("fresh", "jwt-fresh"));
+    transport.push(refreshed("fresh", "h.jwt-fresh.s"));
     let (client, store) = restored(transport);
     store.set(support::Mode::Unavailable);
     let session = client.authenticate(None).await.unwrap();
-    assert_eq!(session.session_id, "fresh");
-    assert_eq!(client.get_tokens().unwrap().session_jwt(), "jwt-fresh");
+    assert_eq!(session.attributes.user_agent, "fresh");
+    assert_eq!(client.get_tokens().unwrap().session_jwt(), "h.jwt-fresh.s");
     store.set(support::Mode::Works);
     client.storage_became_available_blocking().unwrap();
     let written: serde_json::Value = serde_json::from_slice(&store.holds().unwrap()).unwrap();
-    assert_eq!(written["session_jwt"], "jwt-fresh");
+    assert_eq!(written["session_jwt"], "h.jwt-fresh.s");
 }

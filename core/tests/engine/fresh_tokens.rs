@@ -56,7 +56,10 @@ async fn w9_a_jwt_that_would_expire_within_min_ttl_is_refreshed_first() {
     let client = confirmed(&sandbox, device.clone()).await;
     let stale = client.get_tokens().unwrap();
     // Four of the JWT's five minutes pass: one minute left, two asked for.
+    // Time passes for the server too: only its JWT grows old (a device clock that jumped
+    // alone would wait for a second answer to confirm it, V3).
     device.advance_millis(4 * 60_000);
+    sandbox.advance_clock(Duration::from_secs(4 * 60));
     let tokens = client.tokens(2 * MINUTE, false).await.unwrap();
     assert_eq!(sandbox.request_count(Endpoint::Authenticate), 1);
     assert_ne!(tokens.session_jwt(), stale.session_jwt(), "a fresh JWT");
@@ -82,6 +85,7 @@ async fn w9_w3_a_thousand_callers_with_a_stale_jwt_cause_one_request() {
     let device = real_time();
     let client = confirmed(&sandbox, device.clone()).await;
     device.advance_millis(5 * 60_000);
+    sandbox.advance_clock(Duration::from_secs(5 * 60));
     sandbox.inject(
         Endpoint::Authenticate,
         Fault::Delay(Duration::from_millis(200)),
@@ -105,6 +109,7 @@ async fn w9_it_throws_the_authenticate_errors_when_it_cannot() {
     let device = real_time();
     let client = confirmed(&sandbox, device.clone()).await;
     device.advance_millis(5 * 60_000);
+    sandbox.advance_clock(Duration::from_secs(5 * 60));
     // Offline: the session is kept, the caller hears a network error.
     sandbox.inject(Endpoint::Authenticate, Fault::DropConnection, 1);
     let offline = client.tokens(MINUTE, false).await;

@@ -12,3 +12,4 @@ mod fresh_tokens;
 mod no_token_leaks;
 mod state_and_observation;
 mod status_and_start;
+mod store_reentry;

@@ -20,7 +20,11 @@ fn restored_client(expires_at: &str) -> (SessionClient, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::at(at(NOW)));
     let session = sample_session(at(expires_at));
     let client = SessionClient::builder()
-        .shared_store(store_holding(&envelope_v1(Some(&session), "tok", "jwt")))
+        .shared_store(store_holding(&envelope_v1(
+            Some(&session),
+            "tok",
+            "h.jwt.s",
+        )))
         .shared_clock(clock.clone())
         .build()
         .unwrap();
@@ -59,7 +63,7 @@ fn r2_from_cache_is_true_after_restore_and_false_for_new_state() {
     assert!(info.from_cache);
     assert_eq!(info.session, client.get_sync());
     client
-        .update_session_blocking("fresh", "fresh.jwt")
+        .update_session_blocking("fresh", "fresh.jwt.s")
         .unwrap();
     assert!(!client.get_info().from_cache);
 
@@ -71,14 +75,14 @@ fn r2_from_cache_is_true_after_restore_and_false_for_new_state() {
 fn r3_tokens_come_as_a_pair_or_not_at_all() {
     let client = SessionClient::builder().build().unwrap();
     assert!(client.get_tokens().is_none());
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     let tokens = client.get_tokens().unwrap();
     assert_eq!(
         (tokens.session_token(), tokens.session_jwt()),
-        ("tok", "jwt")
+        ("tok", "h.jwt.s")
     );
     assert!(matches!(
-        client.update_session_blocking("", "jwt"),
+        client.update_session_blocking("", "h.jwt.s"),
         Err(SessionError::InvalidArgument { .. })
     ));
     assert!(matches!(
@@ -120,7 +124,7 @@ fn r4_reads_never_wait_for_a_storage_write() {
         .unwrap();
     let writer = {
         let client = client.clone();
-        thread::spawn(move || client.update_session_blocking("second", "second.jwt"))
+        thread::spawn(move || client.update_session_blocking("second", "second.jwt.s"))
     };
     entered.recv_timeout(DELIVERY_BOUND).unwrap();
 
@@ -154,7 +158,7 @@ fn w1_update_session_hydrates_persists_announces_and_bumps_the_generation() {
     let (_handle, events) = record(&client);
     let before = client.generation();
 
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
 
     let change = changed(next_event(&events));
     assert_eq!(change.cause, ChangeCause::Hydrated);
@@ -191,7 +195,7 @@ fn w6_clear_with_a_failing_store_still_signs_out_and_retries_the_removal() {
         .shared_store(store.clone())
         .build()
         .unwrap();
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     store.set(Mode::Unavailable);
     assert!(matches!(
         client.clear_blocking(),
@@ -217,7 +221,7 @@ fn o1_closing_or_dropping_the_handle_unsubscribes() {
     drop(dropped);
     assert_eq!(client.listener_count(), 1);
 
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     changed(next_event(&kept_events));
     assert!(closed_events.try_recv().is_err());
     assert!(dropped_events.try_recv().is_err());
@@ -240,9 +244,9 @@ fn o2_each_distinct_change_is_heard_once_in_order_after_it_is_persisted() {
         }
     });
 
-    client.update_session_blocking("a", "a.jwt").unwrap();
-    client.update_session_blocking("a", "a.jwt").unwrap(); // same state: no change
-    client.update_session_blocking("b", "b.jwt").unwrap();
+    client.update_session_blocking("a", "a.jwt.s").unwrap();
+    client.update_session_blocking("a", "a.jwt.s").unwrap(); // same state: no change
+    client.update_session_blocking("b", "b.jwt.s").unwrap();
     client.clear_blocking().unwrap();
     client.clear_blocking().unwrap(); // already signed out: no change
 
@@ -262,7 +266,7 @@ fn o2_each_distinct_change_is_heard_once_in_order_after_it_is_persisted() {
         "one write per distinct change"
     );
 
-    client.update_session_blocking("c", "c.jwt").unwrap();
+    client.update_session_blocking("c", "c.jwt.s").unwrap();
     let (generation, _) = events.recv_timeout(DELIVERY_BOUND).unwrap();
     assert_eq!(
         generation,
@@ -281,7 +285,7 @@ fn o2_a_failed_save_keeps_the_new_state_announces_it_and_reports_the_failure() {
     let (_handle, events) = record(&client);
     store.set(Mode::Fails);
 
-    client.update_session_blocking("new", "new.jwt").unwrap();
+    client.update_session_blocking("new", "new.jwt.s").unwrap();
     assert_eq!(client.get_tokens().unwrap().session_token(), "new");
     assert_eq!(changed(next_event(&events)).cause, ChangeCause::Hydrated);
     assert!(matches!(
@@ -316,7 +320,7 @@ fn o3_a_listener_may_call_back_into_the_engine() {
             let _ = tx.send(change.cause.clone());
         }
     });
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     assert_eq!(
         done.recv_timeout(DELIVERY_BOUND).unwrap(),
         ChangeCause::Hydrated
@@ -337,14 +341,14 @@ fn o4_a_panicking_listener_breaks_nothing() {
         panic!("listener bug");
     });
     let (_good, events) = record(&client);
-    client.update_session_blocking("a", "a.jwt").unwrap();
-    client.update_session_blocking("b", "b.jwt").unwrap();
+    client.update_session_blocking("a", "a.jwt.s").unwrap();
+    client.update_session_blocking("b", "b.jwt.s").unwrap();
     changed(next_event(&events));
     changed(next_event(&events));
     assert_eq!(client.get_tokens().unwrap().session_token(), "b");
     // The panicking listener stayed subscribed and heard both.
     assert_eq!(client.listener_count(), 2);
-    client.update_session_blocking("c", "c.jwt").unwrap();
+    client.update_session_blocking("c", "c.jwt.s").unwrap();
     changed(next_event(&events));
 }
 
@@ -361,7 +365,7 @@ fn o4_a_blocked_listener_delays_neither_writers_nor_other_listeners() {
     let (_fast, fast_heard) = record(&client);
 
     for token in ["a", "b", "c"] {
-        client.update_session_blocking(token, "jwt").unwrap();
+        client.update_session_blocking(token, "h.jwt.s").unwrap();
     }
     let fast: Vec<_> = (0..3).map(|_| changed(next_event(&fast_heard))).collect();
     assert!(fast.windows(2).all(|w| w[0].generation < w[1].generation));
@@ -395,7 +399,7 @@ fn o4_fan_out_reaches_every_listener_once() {
             })
         })
         .collect();
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     all_heard.recv_timeout(DELIVERY_BOUND).unwrap();
     assert_eq!(heard.load(Ordering::SeqCst), 1_000);
     drop(handles);
@@ -406,9 +410,9 @@ fn o4_fan_out_reaches_every_listener_once() {
 fn generation_counts_identity_changes_only() {
     let client = SessionClient::builder().build().unwrap();
     let g0 = client.generation();
-    client.update_session_blocking("a", "a.jwt").unwrap();
+    client.update_session_blocking("a", "a.jwt.s").unwrap();
     let g1 = client.generation();
-    client.update_session_blocking("a", "a.jwt").unwrap();
+    client.update_session_blocking("a", "a.jwt.s").unwrap();
     assert_eq!(client.generation(), g1, "same tokens, same identity");
     client.clear_blocking().unwrap();
     assert!(g0 < g1 && g1 < client.generation());

@@ -68,7 +68,7 @@ fn future_session_blob() -> Vec<u8> {
     envelope_v1(
         Some(&sample_session(at("2099-01-01T00:00:00Z"))),
         "tok",
-        "jwt",
+        "h.jwt.s",
     )
 }
 
@@ -128,7 +128,7 @@ fn r6_status_moves_from_signed_out_to_pending_to_signed_out() {
         "empty store read"
     );
     let (_handle, events) = record(&client);
-    client.update_session_blocking("tok", "jwt").unwrap();
+    client.update_session_blocking("tok", "h.jwt.s").unwrap();
     let hydrated = change(next_event(&events));
     assert_eq!(hydrated.status, SessionStatus::Pending);
     assert_eq!(client.get_info().status, SessionStatus::Pending);
@@ -147,7 +147,7 @@ fn r6_a_restored_session_is_signed_in_from_cache_and_signed_out_once_expired() {
     let blob = envelope_v1(
         Some(&sample_session(at("2026-06-01T01:00:00Z"))),
         "tok",
-        "jwt",
+        "h.jwt.s",
     );
     let client = SessionClient::builder()
         .shared_store(store_holding(&blob))
@@ -164,7 +164,7 @@ fn r6_a_restored_session_is_signed_in_from_cache_and_signed_out_once_expired() {
 #[test]
 fn r6_stored_tokens_without_a_session_restore_as_pending() {
     let client = SessionClient::builder()
-        .shared_store(store_holding(&envelope_v1(None, "tok", "jwt")))
+        .shared_store(store_holding(&envelope_v1(None, "tok", "h.jwt.s")))
         .build()
         .unwrap();
     assert_eq!(client.status(), SessionStatus::Pending);

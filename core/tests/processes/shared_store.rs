@@ -76,7 +76,7 @@ async fn waits_for_the_lease(client: &SessionClient) {
 fn signed_in_store() -> (Arc<MemoryStore>, TempDir) {
     let store = Arc::new(MemoryStore::new());
     store
-        .save(&envelope_v1(Some(&session("s-0")), "tok", "jwt-0"))
+        .save(&envelope_v1(Some(&session("s-0")), "tok", "h.jwt-0.s"))
         .unwrap();
     (store, tempfile::tempdir().unwrap())
 }
@@ -90,7 +90,8 @@ async fn c1_the_first_read_after_the_foreground_shows_what_another_process_wrote
     let (_handle, events) = record(&extension);
 
     // Blocking: nothing else runs before the foreground call, the Linux watch included.
-    app.update_session_blocking("tok-new", "jwt-new").unwrap();
+    app.update_session_blocking("tok-new", "h.jwt-new.s")
+        .unwrap();
     extension.app_did_enter_foreground();
 
     assert_eq!(
@@ -173,7 +174,8 @@ fn c1_on_linux_a_write_elsewhere_is_heard_without_any_call() {
     let widget = build(store);
     let (_handle, events) = record(&widget);
 
-    app.update_session_blocking("tok-new", "jwt-new").unwrap();
+    app.update_session_blocking("tok-new", "h.jwt-new.s")
+        .unwrap();
 
     let heard = std::iter::from_fn(|| events.recv_timeout(DELIVERY_BOUND).ok()).find(
         |event| matches!(event, SessionEvent::Changed(c) if c.cause == ChangeCause::OtherProcess),
@@ -190,7 +192,7 @@ async fn c2_a_refresh_answer_landing_after_a_sign_out_elsewhere_is_refused() {
     let (store, dir) = signed_in_store();
     let app = engine(store.clone(), &dir, ScriptedTransport::open(), None);
     let gated = ScriptedTransport::gated();
-    gated.push(answer("s-0", "tok", "jwt-late"));
+    gated.push(answer("s-0", "tok", "h.jwt-late.s"));
     let extension = engine(store.clone(), &dir, gated.clone(), None);
 
     let in_flight = tokio::spawn({
@@ -216,12 +218,12 @@ async fn c2_a_stale_pending_write_never_brings_a_signed_out_session_back() {
     // still owes the store that write; meanwhile the app signs out.
     let store = ScriptedStore::new();
     store
-        .save(&envelope_v1(Some(&session("s-0")), "tok", "jwt-0"))
+        .save(&envelope_v1(Some(&session("s-0")), "tok", "h.jwt-0.s"))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = engine(store.clone(), &dir, ScriptedTransport::open(), None);
     let transport = ScriptedTransport::open();
-    transport.push(answer("s-0", "tok", "jwt-1"));
+    transport.push(answer("s-0", "tok", "h.jwt-1.s"));
     let extension = engine(store.clone(), &dir, transport, None);
     store.set(Mode::Unavailable);
     extension.authenticate(None).await.unwrap();
@@ -239,15 +241,15 @@ async fn c2_a_sign_in_here_still_lands_over_a_refresh_of_the_old_session_elsewhe
     let dir = tempfile::tempdir().unwrap();
     let store = ScriptedStore::new();
     store
-        .save(&envelope_v1(Some(&session("s-0")), "tok", "jwt-0"))
+        .save(&envelope_v1(Some(&session("s-0")), "tok", "h.jwt-0.s"))
         .unwrap();
     let transport = ScriptedTransport::open();
-    transport.push(answer("s-0", "tok", "jwt-1"));
+    transport.push(answer("s-0", "tok", "h.jwt-1.s"));
     let app = engine(store.clone(), &dir, ScriptedTransport::open(), None);
     let extension = engine(store.clone(), &dir, transport, None);
 
     store.set(Mode::Unavailable);
-    app.update_session("tok-new", "jwt-new").await.unwrap();
+    app.update_session("tok-new", "h.jwt-new.s").await.unwrap();
     store.set(Mode::Works);
     extension.authenticate(None).await.unwrap();
     app.storage_became_available().await.unwrap();
@@ -263,7 +265,7 @@ async fn c2_a_sign_in_here_still_lands_over_a_refresh_of_the_old_session_elsewhe
 async fn c3_two_engines_at_one_deadline_send_one_request() {
     let (store, dir) = signed_in_store();
     let first = ScriptedTransport::gated();
-    first.push(answer("s-0", "tok", "jwt-1"));
+    first.push(answer("s-0", "tok", "h.jwt-1.s"));
     let second = ScriptedTransport::gated();
     let app = engine(store.clone(), &dir, first.clone(), None);
     let extension = engine(store, &dir, second.clone(), None);
@@ -285,7 +287,7 @@ async fn c3_two_engines_at_one_deadline_send_one_request() {
     let adopted = extension_refresh.await.unwrap().unwrap();
     assert_eq!(adopted.session_id, "s-0");
     assert_eq!(second.calls(), 0, "C3: the extension sent nothing");
-    assert_eq!(extension.get_tokens().unwrap().session_jwt(), "jwt-1");
+    assert_eq!(extension.get_tokens().unwrap().session_jwt(), "h.jwt-1.s");
     assert_eq!(
         extension.cross_process_stats().unwrap().refreshes_adopted,
         1
@@ -342,7 +344,7 @@ async fn c3_a_live_holder_s_lease_ends_when_it_expires() {
 
     let clock = Arc::new(ManualClock::at(at("2026-06-01T00:00:00Z")));
     let transport = ScriptedTransport::open();
-    transport.push(answer("s-0", "tok", "jwt-1"));
+    transport.push(answer("s-0", "tok", "h.jwt-1.s"));
     let waiter = engine(store, &dir, transport.clone(), Some(clock.clone()));
     let waiting = tokio::spawn({
         let waiter = waiter.clone();
@@ -377,7 +379,7 @@ async fn c3_a_dead_holder_s_lease_is_taken_over_at_once() {
     )
     .unwrap();
     let transport = ScriptedTransport::open();
-    transport.push(answer("s-0", "tok", "jwt-1"));
+    transport.push(answer("s-0", "tok", "h.jwt-1.s"));
     let extension = engine(store, &dir, transport.clone(), None);
 
     extension.authenticate(None).await.unwrap();
@@ -400,7 +402,7 @@ async fn c1_without_a_shared_directory_no_file_is_created_and_nothing_changes() 
         .runtime(Handle::current())
         .build()
         .unwrap();
-    client.update_session("tok", "jwt").await.unwrap();
+    client.update_session("tok", "h.jwt.s").await.unwrap();
     client.app_did_enter_foreground();
     assert!(client.cross_process_stats().is_none());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -104,8 +104,12 @@ impl Transport for SkewServer {
             if self.down {
                 return Err(TransportError::Connect("network down (scripted)".into()));
             }
+            // The session the JWT names (V2).
+            let mut session = sample_session(self.session_expires_at);
+            session.user_id = "user-test-skew".into();
+            session.session_id = "session-test-skew".into();
             Ok(Authenticated {
-                session: sample_session(self.session_expires_at),
+                session,
                 tokens: SessionTokens::new(tokens.session_token(), self.jwt()),
                 request_id: None,
                 server_date: Some(self.date()),

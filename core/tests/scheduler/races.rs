@@ -53,13 +53,13 @@ fn s8_update_session_right_after_build_sends_one_request_until_the_server_wait_e
                 transport.push(Answer::Fail(too_many_requests()));
                 transport.push(Answer::Session(
                     Box::new(sample_session(at("2099-01-01T00:00:00Z"))),
-                    sessionkit::SessionTokens::new("tok", "jwt-2"),
+                    sessionkit::SessionTokens::new("tok", "h.jwt-2.s"),
                 ));
                 let client = SessionClient::builder()
                     .transport(transport.clone())
                     .build()
                     .unwrap();
-                client.update_session_blocking("tok", "jwt-1").unwrap();
+                client.update_session_blocking("tok", "h.jwt-1.s").unwrap();
                 (client, transport)
             })
             .collect();

@@ -340,7 +340,7 @@ fn e4_the_engine_keeps_the_session_through_a_keystore_outage_and_writes_it_later
     // Tokens rotated during an outage are kept in memory and written once storage is back.
     jvm::set_unavailable("engine-outage", true);
     client
-        .update_session_blocking("rotated-token", "rotated.jwt")
+        .update_session_blocking("rotated-token", "rotated.jwt.s")
         .unwrap();
     assert_eq!(
         client.get_tokens().unwrap().session_token(),

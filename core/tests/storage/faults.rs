@@ -26,9 +26,11 @@ use sessionkit::{
 };
 use tokio::runtime::Handle;
 
-fn session(id: &str) -> Session {
+/// The sample session labelled `label` (in its user agent), so that a test can tell which
+/// answer was kept; every answer is about the same session and user, as Stytch's are (V2).
+fn session(label: &str) -> Session {
     let mut session = sample_session(at("2099-01-01T00:00:00Z"));
-    session.session_id = id.into();
+    session.attributes.user_agent = label.into();
     session
 }
 
@@ -51,7 +53,7 @@ fn restored_on(store: Arc<dyn SessionStore>, transport: Arc<ScriptedTransport>) 
 fn scripted_store_with_old_state() -> Arc<ScriptedStore> {
     let store = ScriptedStore::new();
     store
-        .save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
+        .save(&envelope_v1(Some(&session("old")), "tok", "h.jwt-old.s"))
         .unwrap();
     store
 }
@@ -82,8 +84,8 @@ fn expect_storage_issue(events: &Receiver<SessionEvent>) -> StorageIssue {
 #[tokio::test]
 async fn o2_save_failing_after_refresh_still_hands_new_tokens_to_the_caller() {
     let transport = ScriptedTransport::open();
-    transport.push(answer("fresh", "jwt-1"));
-    transport.push(answer("fresher", "jwt-2"));
+    transport.push(answer("fresh", "h.jwt-1.s"));
+    transport.push(answer("fresher", "h.jwt-2.s"));
     let store = scripted_store_with_old_state();
     let client = restored_on(store.clone(), transport.clone());
     let (_handle, events) = record(&client);
@@ -92,9 +94,9 @@ async fn o2_save_failing_after_refresh_still_hands_new_tokens_to_the_caller() {
 
     // The server rotated the JWT; the disk is full.
     let session = client.authenticate(None).await.expect("the caller gets it");
-    assert_eq!(session.session_id, "fresh");
-    assert_eq!(client.get_tokens().unwrap().session_jwt(), "jwt-1");
-    assert_eq!(client.get_sync().unwrap().session_id, "fresh");
+    assert_eq!(session.attributes.user_agent, "fresh");
+    assert_eq!(client.get_tokens().unwrap().session_jwt(), "h.jwt-1.s");
+    assert_eq!(client.get_sync().unwrap().attributes.user_agent, "fresh");
     assert!(!client.get_info().from_cache);
     expect_change(&events, ChangeCause::Authenticated);
     assert!(matches!(
@@ -104,7 +106,7 @@ async fn o2_save_failing_after_refresh_still_hands_new_tokens_to_the_caller() {
     assert_eq!(saves(&store), saves_before + 1, "one write was attempted");
     assert_eq!(
         stored_jwt(&store),
-        "jwt-old",
+        "h.jwt-old.s",
         "the store still holds the old state"
     );
 
@@ -113,24 +115,27 @@ async fn o2_save_failing_after_refresh_still_hands_new_tokens_to_the_caller() {
     client.authenticate(None).await.unwrap();
     assert_eq!(transport.seen_tokens.lock().len(), 2);
     assert_eq!(saves(&store), saves_before + 2);
-    assert_eq!(stored_jwt(&store), "jwt-2");
+    assert_eq!(stored_jwt(&store), "h.jwt-2.s");
     expect_change(&events, ChangeCause::Authenticated);
 
     // Nothing lost: a restart finds the newest state.
     let restarted = restored_on(store, ScriptedTransport::open());
-    assert_eq!(restarted.get_tokens().unwrap().session_jwt(), "jwt-2");
-    assert_eq!(restarted.get_sync().unwrap().session_id, "fresher");
+    assert_eq!(restarted.get_tokens().unwrap().session_jwt(), "h.jwt-2.s");
+    assert_eq!(
+        restarted.get_sync().unwrap().attributes.user_agent,
+        "fresher"
+    );
 
     // Events arrive in order: had the second write failed, its issue would come first.
-    client.update_session_blocking("tok", "jwt-3").unwrap();
+    client.update_session_blocking("tok", "h.jwt-3.s").unwrap();
     expect_change(&events, ChangeCause::Hydrated);
 }
 
 #[tokio::test]
 async fn o2_a_pending_save_is_retried_by_the_next_refresh_even_when_nothing_changed() {
     let transport = ScriptedTransport::open();
-    transport.push(answer("fresh", "jwt-1"));
-    transport.push(answer("fresh", "jwt-1"));
+    transport.push(answer("fresh", "h.jwt-1.s"));
+    transport.push(answer("fresh", "h.jwt-1.s"));
     let store = scripted_store_with_old_state();
     let client = restored_on(store.clone(), transport);
     let (_handle, events) = record(&client);
@@ -143,16 +148,16 @@ async fn o2_a_pending_save_is_retried_by_the_next_refresh_even_when_nothing_chan
     // The server answers with the very same state: no change to announce, but the pending
     // write goes out with it.
     client.authenticate(None).await.unwrap();
-    assert_eq!(stored_jwt(&store), "jwt-1");
+    assert_eq!(stored_jwt(&store), "h.jwt-1.s");
     // Events arrive in order: a second announcement would come before this one.
-    client.update_session_blocking("tok", "jwt-3").unwrap();
+    client.update_session_blocking("tok", "h.jwt-3.s").unwrap();
     expect_change(&events, ChangeCause::Hydrated);
 }
 
 #[tokio::test]
 async fn o2_a_failed_save_is_retried_when_storage_is_reported_available_and_only_then() {
     let transport = ScriptedTransport::open();
-    transport.push(answer("fresh", "jwt-1"));
+    transport.push(answer("fresh", "h.jwt-1.s"));
     let store = scripted_store_with_old_state();
     let client = restored_on(store.clone(), transport);
     store.set(Mode::Fails);
@@ -172,7 +177,7 @@ async fn o2_a_failed_save_is_retried_when_storage_is_reported_available_and_only
     ));
     store.set(Mode::Works);
     client.storage_became_available_blocking().unwrap();
-    assert_eq!(stored_jwt(&store), "jwt-1");
+    assert_eq!(stored_jwt(&store), "h.jwt-1.s");
     let written = saves(&store);
     client.storage_became_available_blocking().unwrap();
     assert_eq!(saves(&store), written, "in sync: nothing more to write");
@@ -182,7 +187,7 @@ async fn o2_a_failed_save_is_retried_when_storage_is_reported_available_and_only
 async fn e4_storage_down_across_several_refreshes_keeps_each_in_memory_and_writes_the_latest() {
     let transport = ScriptedTransport::open();
     for n in 1..=3 {
-        transport.push(answer(&format!("fresh-{n}"), &format!("jwt-{n}")));
+        transport.push(answer(&format!("fresh-{n}"), &format!("h.jwt-{n}.s")));
     }
     let store = scripted_store_with_old_state();
     let client = restored_on(store.clone(), transport);
@@ -191,10 +196,10 @@ async fn e4_storage_down_across_several_refreshes_keeps_each_in_memory_and_write
 
     for n in 1..=3 {
         let session = client.authenticate(None).await.expect("never signed out");
-        assert_eq!(session.session_id, format!("fresh-{n}"));
+        assert_eq!(session.attributes.user_agent, format!("fresh-{n}"));
         assert_eq!(
             client.get_tokens().unwrap().session_jwt(),
-            format!("jwt-{n}")
+            format!("h.jwt-{n}.s")
         );
         expect_change(&events, ChangeCause::Authenticated);
         assert!(matches!(
@@ -202,17 +207,20 @@ async fn e4_storage_down_across_several_refreshes_keeps_each_in_memory_and_write
             StorageIssue::Unavailable { .. }
         ));
     }
-    assert_eq!(stored_jwt(&store), "jwt-old");
+    assert_eq!(stored_jwt(&store), "h.jwt-old.s");
 
     store.set(Mode::Works);
     client.storage_became_available_blocking().unwrap();
     assert_eq!(
         stored_jwt(&store),
-        "jwt-3",
+        "h.jwt-3.s",
         "the latest state, not an older one"
     );
     let restarted = restored_on(store, ScriptedTransport::open());
-    assert_eq!(restarted.get_sync().unwrap().session_id, "fresh-3");
+    assert_eq!(
+        restarted.get_sync().unwrap().attributes.user_agent,
+        "fresh-3"
+    );
 }
 
 /// A store that holds each save until the test opens its gate: an app's store that takes
@@ -288,10 +296,10 @@ fn on_app_thread<T: Send + 'static>(
 fn a_slow_store_never_holds_up_the_engine_runtime() {
     let store = Arc::new(SlowStore::default());
     store
-        .save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
+        .save(&envelope_v1(Some(&session("old")), "tok", "h.jwt-old.s"))
         .unwrap();
     let transport = ScriptedTransport::open();
-    transport.push(answer("new", "jwt-new"));
+    transport.push(answer("new", "h.jwt-new.s"));
     transport.push_revoke(Answer::Revoked);
     // The engine's own runtime: one worker thread, as in a mobile app.
     let client = SessionClient::builder()
@@ -327,7 +335,7 @@ fn a_slow_store_never_holds_up_the_engine_runtime() {
 
     store.set_closed(false);
     let refreshed = refreshing.join().unwrap().expect("the refresh succeeds");
-    assert_eq!(refreshed.session_id, "new");
+    assert_eq!(refreshed.attributes.user_agent, "new");
     revoking.join().unwrap().expect("the revoke succeeds");
     assert!(client.get_sync().is_none());
     assert_eq!(store.load().unwrap(), None);
@@ -340,7 +348,7 @@ async fn e5_a_session_file_cut_at_any_byte_restores_as_corrupted_wiped_and_signe
     let path = dir.path().join("session.bin");
     let store = Arc::new(EncryptedFileStore::new(&path, key));
     store
-        .save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
+        .save(&envelope_v1(Some(&session("old")), "tok", "h.jwt-old.s"))
         .unwrap();
     let whole = std::fs::read(&path).unwrap();
 
@@ -348,7 +356,7 @@ async fn e5_a_session_file_cut_at_any_byte_restores_as_corrupted_wiped_and_signe
         std::fs::write(&path, &whole[..cut]).unwrap();
         let client = restored_on(store.clone(), ScriptedTransport::open());
         match client.restore_outcome() {
-            RestoreOutcome::Corrupted { detail } => assert!(!detail.contains("jwt-old")),
+            RestoreOutcome::Corrupted { detail } => assert!(!detail.contains("h.jwt-old.s")),
             other => panic!("cut at {cut}: {other:?}"),
         }
         assert!(client.get_tokens().is_none(), "cut at {cut}");
@@ -513,7 +521,7 @@ fn crash_child_refreshes_and_aborts_only_when_spawned_by_the_parent() {
     let scratch = EncryptedFileStore::new(dir.join("scratch/measure.bin"), key.clone());
     let started = Instant::now();
     scratch
-        .save(&envelope_v1(Some(&session("x")), "tok", "jwt-x"))
+        .save(&envelope_v1(Some(&session("x")), "tok", "h.jwt-x.s"))
         .unwrap();
     let measured = started.elapsed();
 
@@ -529,7 +537,7 @@ fn crash_child_refreshes_and_aborts_only_when_spawned_by_the_parent() {
         .build()
         .unwrap();
     let transport = ScriptedTransport::open();
-    transport.push(answer("new", "jwt-new"));
+    transport.push(answer("new", "h.jwt-new.s"));
     let client = SessionClient::builder()
         .store(store)
         .shared_between_processes(shared_dir(&dir))
@@ -555,7 +563,7 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     let dir = tempfile::tempdir().unwrap();
     let key: [u8; 32] = rand::random();
     let old = EncryptedFileStore::new(session_file(dir.path()), FileStoreKey::from_bytes(key));
-    old.save(&envelope_v1(Some(&session("old")), "tok", "jwt-old"))
+    old.save(&envelope_v1(Some(&session("old")), "tok", "h.jwt-old.s"))
         .unwrap();
     std::fs::create_dir(shared_dir(dir.path())).unwrap();
 
@@ -594,9 +602,9 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     );
     let tokens = client.get_tokens().unwrap();
     let session = client.get_sync().unwrap();
-    let found = match (session.session_id.as_str(), tokens.session_jwt()) {
-        ("old", "jwt-old") => Found::Old,
-        ("new", "jwt-new") => Found::New,
+    let found = match (session.attributes.user_agent.as_str(), tokens.session_jwt()) {
+        ("old", "h.jwt-old.s") => Found::Old,
+        ("new", "h.jwt-new.s") => Found::New,
         (id, jwt) => panic!("{point:?}: a mixed state: session {id} with {jwt}"),
     };
     let whole = if found == Found::Old { "old" } else { "new" };
@@ -609,7 +617,7 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
     // C3: the child died holding the refresh lease; the next process takes it over at once
     // (its pid is gone) and refreshes.
     let transport = ScriptedTransport::open();
-    transport.push(answer("recovered", "jwt-recovered"));
+    transport.push(answer("recovered", "h.jwt-recovered.s"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -637,12 +645,12 @@ fn crash_once(point: CrashPoint, per_mille: u32) -> Found {
 
     // And the engine writes over whatever temporary files the crash left.
     client
-        .update_session_blocking("tok-after", "jwt-after")
+        .update_session_blocking("tok-after", "h.jwt-after.s")
         .unwrap();
     drop(client);
     let store = EncryptedFileStore::new(session_file(dir.path()), FileStoreKey::from_bytes(key));
     let after = SessionClient::builder().store(store).build().unwrap();
-    assert_eq!(after.get_tokens().unwrap().session_jwt(), "jwt-after");
+    assert_eq!(after.get_tokens().unwrap().session_jwt(), "h.jwt-after.s");
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())

@@ -236,7 +236,7 @@ fn e4_unavailable_storage_at_start_is_not_a_sign_out_and_is_retried() {
     let session = sample_session(at("2099-01-01T00:00:00Z"));
     let store = ScriptedStore::new();
     store
-        .save(&envelope_v1(Some(&session), "tok", "jwt"))
+        .save(&envelope_v1(Some(&session), "tok", "h.jwt.s"))
         .unwrap();
     store.set(Mode::Unavailable);
 
@@ -268,7 +268,7 @@ fn e4_tokens_hydrated_while_storage_is_down_are_kept_and_written_later() {
     store.set(Mode::Unavailable);
     let client = client_on(store.clone());
     client
-        .update_session_blocking("new-token", "new.jwt")
+        .update_session_blocking("new-token", "new.jwt.s")
         .unwrap();
     assert_eq!(client.get_tokens().unwrap().session_token(), "new-token");
     assert!(store.holds().is_none());
@@ -299,7 +299,7 @@ fn p1_a_panicking_store_is_an_error_not_a_crash() {
         client.restore_outcome(),
         RestoreOutcome::Failed { .. }
     ));
-    client.update_session_blocking("t", "j").unwrap();
+    client.update_session_blocking("t", "h.j.s").unwrap();
     assert_eq!(client.get_tokens().unwrap().session_token(), "t");
     assert!(matches!(
         client.clear_blocking(),
@@ -342,13 +342,13 @@ mod round_trip {
             let dir = tempfile::tempdir().unwrap();
             let key = FileStoreKey::generate();
             let store = Arc::new(file_store(&dir, &key));
-            store.save(&envelope_v1(Some(&session), "tok", "jwt")).unwrap();
+            store.save(&envelope_v1(Some(&session), "tok", "h.jwt.s")).unwrap();
 
             let client = client_on(store.clone());
             let restored = client.get_sync();
             prop_assert_eq!(restored.as_deref(), Some(&session));
             // Written back by this version, read again by a fresh engine.
-            client.update_session_blocking("tok2", "jwt2").unwrap();
+            client.update_session_blocking("tok2", "h.jwt2.s").unwrap();
             client.clear_blocking().unwrap();
             prop_assert!(!store.path().exists());
         }
@@ -376,7 +376,7 @@ fn e7_a_store_path_whose_parent_is_a_file_is_a_failure_not_an_outage() {
         client.restore_outcome()
     );
     let (_handle, events) = record(&client);
-    client.update_session_blocking("t", "j").unwrap();
+    client.update_session_blocking("t", "h.j.s").unwrap();
     assert!(matches!(next_event(&events), SessionEvent::Changed(_)));
     assert!(matches!(
         next_event(&events),

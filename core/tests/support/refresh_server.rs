@@ -14,14 +14,13 @@ use sessionkit::transport::{Authenticated, Transport, TransportError, TransportF
 use sessionkit::{Clock, SessionTokens};
 use tokio::time::Instant;
 
-/// An unsigned JWT whose payload carries `exp` (J1 only reads `exp`).
+/// An unsigned JWT whose payload carries `exp` (J1 only reads `exp`) and, as `sub`, the
+/// user of the sample session the server answers with (V2).
 pub fn jwt_expiring_at(exp: DateTime<Utc>) -> String {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header = b64.encode(r#"{"alg":"RS256","typ":"JWT","kid":"test"}"#);
-    let payload = b64.encode(format!(
-        r#"{{"sub":"user-test","exp":{}}}"#,
-        exp.timestamp()
-    ));
+    let user = super::sample_session(exp).user_id;
+    let payload = b64.encode(format!(r#"{{"sub":"{user}","exp":{}}}"#, exp.timestamp()));
     format!("{header}.{payload}.c2lnbmF0dXJl")
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 mod concurrency_suite;
 mod fault_matrix;
+mod hostile_server;
 
 /// The two suites each load both cores on purpose; the fault matrix also times requests out
 /// after 100 ms. Run side by side, as `cargo test` does by default, the suite starves the

@@ -38,6 +38,11 @@ public struct SessionKitConfiguration: Sendable, Equatable {
     public var logLevel: LogLevel
     /// The unified log's subsystem for SessionKit's events (default `dev.sessionkit`).
     public var logSubsystem: String
+    /// Certificate pins (SPEC V7): `sha256/` + base64 of the SHA-256 of the server
+    /// certificate's SubjectPublicKeyInfo, TrustKit's notation. Empty (the default) pins
+    /// nothing; otherwise at least two (the key in use and a backup), checked in addition to
+    /// the system's trust evaluation. A mismatch is a network error that keeps the session.
+    public var certificatePins: [String]
 
     public init(
         publicToken: String, baseURL: URL? = nil, projectID: String? = nil,
@@ -45,7 +50,8 @@ public struct SessionKitConfiguration: Sendable, Equatable {
         refreshMargin: Duration? = nil, autoExtendMinutes: Int? = nil,
         connectTimeout: Duration? = nil, requestTimeout: Duration? = nil,
         maxResponseBytes: Int? = nil, logger: (any SessionLogger)? = nil,
-        logLevel: LogLevel = .info, logSubsystem: String = "dev.sessionkit"
+        logLevel: LogLevel = .info, logSubsystem: String = "dev.sessionkit",
+        certificatePins: [String] = []
     ) {
         self.publicToken = publicToken
         self.baseURL = baseURL
@@ -60,6 +66,7 @@ public struct SessionKitConfiguration: Sendable, Equatable {
         self.logger = logger
         self.logLevel = logLevel
         self.logSubsystem = logSubsystem
+        self.certificatePins = certificatePins
     }
 
     public static func == (lhs: SessionKitConfiguration, rhs: SessionKitConfiguration) -> Bool {
@@ -69,7 +76,7 @@ public struct SessionKitConfiguration: Sendable, Equatable {
             && lhs.autoExtendMinutes == rhs.autoExtendMinutes
             && lhs.connectTimeout == rhs.connectTimeout && lhs.requestTimeout == rhs.requestTimeout
             && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.logLevel == rhs.logLevel
-            && lhs.logSubsystem == rhs.logSubsystem
+            && lhs.logSubsystem == rhs.logSubsystem && lhs.certificatePins == rhs.certificatePins
     }
 
     /// The engine's configuration. Values Swift can express but the engine cannot
@@ -101,6 +108,6 @@ public struct SessionKitConfiguration: Sendable, Equatable {
             requestTimeout: try seconds(requestTimeout, "requestTimeout"),
             maxResponseBytes: try count(maxResponseBytes, "maxResponseBytes"),
             logLevel: logLevel.ffi, logSubsystem: logSubsystem, logTag: nil,
-            sharedDirectory: sharedDirectory?.path)
+            sharedDirectory: sharedDirectory?.path, certificatePins: certificatePins)
     }
 }

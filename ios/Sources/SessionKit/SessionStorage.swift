@@ -22,11 +22,16 @@ public struct SessionStorage: Sendable {
     }
 
     /// One AES-256-GCM encrypted file at `path`, replaced atomically on every change, under
-    /// a 32-byte `key` you keep elsewhere (on Apple platforms prefer `.keychain`).
+    /// a 32-byte `key` you keep elsewhere (on Apple platforms prefer `.keychain`). After every
+    /// write the file is excluded from backups and, on iOS, given the protection class
+    /// `completeUntilFirstUnlock`, so a background refresh can read it with the phone locked.
     public static func encryptedFile(path: URL, key: Data) -> SessionStorage {
         SessionStorage(
             makeStore: { () throws(SessionKitError) in
-                try translated { try encryptedFileStore(path: path.path, key: key) }
+                try translated {
+                    try encryptedFileStore(
+                        path: path.path, key: key, observer: SessionFileProtection())
+                }
             },
             reinstallMarker: nil)
     }

@@ -47,32 +47,51 @@ final class Sandbox: @unchecked Sendable {
         running = nil
     }
 
-    private init(process: Process, baseURL: URL, publicToken: String, projectID: String) {
+    /// The HTTPS listener's `https://127.0.0.1:PORT`, when started with a TLS certificate.
+    let httpsURL: URL?
+
+    private init(process: Process, baseURL: URL, publicToken: String, projectID: String, httpsURL: URL?) {
         self.process = process
         self.baseURL = baseURL
         self.publicToken = publicToken
         self.projectID = projectID
+        self.httpsURL = httpsURL
     }
 
-    private static func start() throws -> Sandbox {
+    /// A sandbox of its own that also serves HTTPS with the test certificate `tls` (`pinned`
+    /// or `other`, SPEC V7); `stop()` ends it.
+    static func startTLS(_ tls: String) throws -> Sandbox {
+        try start(tls: tls)
+    }
+
+    /// Stops a sandbox started with `startTLS`.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    private static func start(tls: String? = nil) throws -> Sandbox {
         guard let path = ProcessInfo.processInfo.environment["SESSIONKIT_SANDBOX"] else {
             throw SandboxError("set SESSIONKIT_SANDBOX to the sessionkit-sandbox binary (scripts/swift-tests.sh does)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--addr", "127.0.0.1:0"]
+        process.arguments = ["--addr", "127.0.0.1:0"] + (tls.map { ["--tls", $0] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
         var fields: [String: String] = [:]
-        while fields.count < 3 {
+        let wanted = tls == nil ? 3 : 4
+        while fields.count < wanted {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw SandboxError("the sandbox exited before printing its address") }
             text += String(decoding: chunk, as: UTF8.self)
             for line in text.split(separator: "\n") {
-                for name in ["base url", "public token", "project id"] where line.hasPrefix("\(name):") {
+                for name in ["base url", "public token", "project id", "https url"] where line.hasPrefix("\(name):") {
                     fields[name] = line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
                 }
             }
@@ -81,7 +100,8 @@ final class Sandbox: @unchecked Sendable {
         output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         return Sandbox(
             process: process, baseURL: URL(string: fields["base url"]!)!,
-            publicToken: fields["public token"]!, projectID: fields["project id"]!)
+            publicToken: fields["public token"]!, projectID: fields["project id"]!,
+            httpsURL: fields["https url"].flatMap(URL.init(string:)))
     }
 
     /// A configuration pointing at this sandbox; manual refresh unless asked.

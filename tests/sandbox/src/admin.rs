@@ -57,6 +57,9 @@ struct FaultRequest {
     delay_ms: Option<u64>,
     #[serde(default)]
     drop_connection: bool,
+    /// A hostile rewrite (V2-V6): `swapped_user`, `disagreeing_sub`, `crlf_jwt`,
+    /// `crlf_token`, `unknown_kid`.
+    hostile: Option<String>,
 }
 
 fn one() -> usize {
@@ -70,7 +73,17 @@ async fn fault(State(app): State<Arc<AppState>>, Json(request): Json<FaultReques
     else {
         return (StatusCode::BAD_REQUEST, "unknown endpoint").into_response();
     };
-    let fault = if request.drop_connection {
+    let fault = if let Some(hostile) = &request.hostile {
+        let rewrite = match hostile.as_str() {
+            "swapped_user" => crate::Rewrite::SwappedUser,
+            "disagreeing_sub" => crate::Rewrite::DisagreeingSub,
+            "crlf_jwt" => crate::Rewrite::CrLfJwt,
+            "crlf_token" => crate::Rewrite::CrLfToken,
+            "unknown_kid" => crate::Rewrite::UnknownKid,
+            _ => return (StatusCode::BAD_REQUEST, "unknown hostile rewrite").into_response(),
+        };
+        Fault::Hostile(rewrite)
+    } else if request.drop_connection {
         Fault::DropConnection
     } else if let Some(millis) = request.delay_ms {
         Fault::Delay(Duration::from_millis(millis))

@@ -46,6 +46,15 @@ pub enum Fault {
     DropConnection,
     /// 200, `application/json`, `Content-Length: 0`.
     EmptyBody,
+    /// Answers normally, then rewrites the answer as a hostile server would (V2-V6).
+    Hostile(crate::hostile::Rewrite),
+    /// `status` in Stytch's error envelope with this `error_message` (V5: huge, or with
+    /// control characters).
+    ErrorText {
+        status: u16,
+        error_type: String,
+        message: String,
+    },
 }
 
 impl Fault {
@@ -130,6 +139,26 @@ pub(crate) async fn apply(fault: Fault, connection: Option<&ConnectionHandle>) -
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
+            response
+        }
+        // Rewritten after the endpoint's own logic, by the caller.
+        Fault::Hostile(_) => return None,
+        Fault::ErrorText {
+            status,
+            error_type,
+            message,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = ApiError::new(status, &error_type).into_response();
+            let body = json!({
+                "status_code": status.as_u16(),
+                "request_id": request_id(),
+                "error_type": error_type,
+                "error_message": message,
+                "error_url": "https://stytch.com/docs/api/errors",
+            });
+            *response.body_mut() = Body::from(body.to_string());
+            response.headers_mut().remove(header::CONTENT_LENGTH);
             response
         }
         Fault::MalformedJson => with_type(

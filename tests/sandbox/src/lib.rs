@@ -26,10 +26,12 @@ mod clock;
 mod counters;
 mod envelope;
 mod faults;
+mod hostile;
 pub mod jwt;
 mod routes;
 mod server;
 mod state;
+mod tls;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -41,6 +43,10 @@ use serde_json::Value;
 use tokio::task::AbortHandle;
 
 pub use faults::Fault;
+pub use hostile::Rewrite;
+pub use tls::{
+    BACKUP_SPKI_SHA256, OTHER_SPKI_SHA256, PINNED_SPKI_SHA256, TLS_TEST_CA_PEM, TlsCert,
+};
 
 use app::AppState;
 use state::Attributes;
@@ -129,6 +135,9 @@ pub struct SandboxConfig {
     pub jwt_lifetime: Duration,
     /// Session lifetime when sign-in sends no `session_duration_minutes`.
     pub default_session_minutes: u32,
+    /// An HTTPS listener beside the plain one, presenting this certificate
+    /// ([`Sandbox::https_url`]); none by default.
+    pub tls: Option<TlsCert>,
 }
 
 impl Default for SandboxConfig {
@@ -139,6 +148,7 @@ impl Default for SandboxConfig {
             project_id: format!("project-test-{}", uuid::Uuid::new_v4()),
             jwt_lifetime: Duration::from_secs(5 * 60),
             default_session_minutes: 60,
+            tls: None,
         }
     }
 }
@@ -191,11 +201,16 @@ struct Inner {
     app: Arc<AppState>,
     addr: SocketAddr,
     server: AbortHandle,
+    /// The HTTPS listener's address and task, when configured.
+    https: Option<(SocketAddr, AbortHandle)>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         self.server.abort();
+        if let Some((_, https)) = &self.https {
+            https.abort();
+        }
     }
 }
 
@@ -209,13 +224,26 @@ impl Sandbox {
     pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let tls = match config.tls {
+            Some(cert) => {
+                let listener = tokio::net::TcpListener::bind((addr.ip(), 0)).await?;
+                Some((listener.local_addr()?, tls::acceptor(cert), listener))
+            }
+            None => None,
+        };
         let app = Arc::new(AppState::new(config));
-        let server = tokio::spawn(server::run(listener, routes::router(app.clone())));
+        let server = tokio::spawn(server::run(listener, routes::router(app.clone()), None));
+        let https = tls.map(|(https_addr, acceptor, listener)| {
+            let router = routes::router(app.clone());
+            let task = tokio::spawn(server::run(listener, router, Some(acceptor)));
+            (https_addr, task.abort_handle())
+        });
         Ok(Sandbox {
             inner: Arc::new(Inner {
                 app,
                 addr,
                 server: server.abort_handle(),
+                https,
             }),
         })
     }
@@ -228,6 +256,15 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.inner.addr)
+    }
+
+    /// `https://127.0.0.1:PORT` of the HTTPS listener, when [`SandboxConfig::tls`] asked
+    /// for one: the same endpoints and state as [`Sandbox::base_url`], over TLS.
+    pub fn https_url(&self) -> Option<String> {
+        self.inner
+            .https
+            .as_ref()
+            .map(|(addr, _)| format!("https://{addr}"))
     }
 
     /// The public token the endpoints accept.

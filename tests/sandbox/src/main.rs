@@ -3,13 +3,15 @@
 
 use std::net::SocketAddr;
 
-use sessionkit_sandbox::{Sandbox, SandboxConfig};
+use sessionkit_sandbox::{Sandbox, SandboxConfig, TlsCert};
 use tracing_subscriber::EnvFilter;
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 
 const USAGE: &str = "\
-usage: sessionkit-sandbox [--addr HOST:PORT]
+usage: sessionkit-sandbox [--addr HOST:PORT] [--tls pinned|other]
+
+  --tls  also serve HTTPS on another port with a test-only certificate (keys/README.md)
 
 environment:
   SANDBOX_ADDR          listen address (default 127.0.0.1:8787; --addr wins)
@@ -25,8 +27,8 @@ async fn main() {
         )
         .init();
 
-    let addr = match listen_addr() {
-        Ok(addr) => addr,
+    let (addr, tls) = match arguments() {
+        Ok(chosen) => chosen,
         Err(message) => {
             eprintln!("{message}\n\n{USAGE}");
             std::process::exit(2);
@@ -34,6 +36,7 @@ async fn main() {
     };
     let mut config = SandboxConfig {
         addr,
+        tls,
         ..SandboxConfig::default()
     };
     if let Ok(token) = std::env::var("SANDBOX_PUBLIC_TOKEN") {
@@ -55,6 +58,9 @@ async fn main() {
     println!("public token: {}", sandbox.public_token());
     println!("project id:   {}", sandbox.project_id());
     println!("jwks url:     {}", sandbox.jwks_url());
+    if let Some(https) = sandbox.https_url() {
+        println!("https url:    {https}");
+    }
     println!("Ctrl-C to stop.");
 
     if let Err(error) = tokio::signal::ctrl_c().await {
@@ -63,10 +69,11 @@ async fn main() {
     sandbox.shutdown();
 }
 
-/// `--addr X` / `--addr=X`, then `SANDBOX_ADDR`, then the default.
-fn listen_addr() -> Result<SocketAddr, String> {
+/// `--addr X` / `--addr=X`, then `SANDBOX_ADDR`, then the default; `--tls pinned|other`.
+fn arguments() -> Result<(SocketAddr, Option<TlsCert>), String> {
     let mut args = std::env::args().skip(1);
     let mut chosen = None;
+    let mut tls = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => {
@@ -74,6 +81,13 @@ fn listen_addr() -> Result<SocketAddr, String> {
                 std::process::exit(0);
             }
             "--addr" => chosen = Some(args.next().ok_or("--addr needs a value")?),
+            "--tls" => {
+                tls = match args.next().as_deref() {
+                    Some("pinned") => Some(TlsCert::Pinned),
+                    Some("other") => Some(TlsCert::Other),
+                    _ => return Err("--tls needs `pinned` or `other`".into()),
+                }
+            }
             other => match other.strip_prefix("--addr=") {
                 Some(value) => chosen = Some(value.to_owned()),
                 None => return Err(format!("unknown argument: {other}")),
@@ -83,6 +97,8 @@ fn listen_addr() -> Result<SocketAddr, String> {
     let text = chosen
         .or_else(|| std::env::var("SANDBOX_ADDR").ok())
         .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-    text.parse()
-        .map_err(|error| format!("bad address {text:?}: {error}"))
+    let addr = text
+        .parse()
+        .map_err(|error| format!("bad address {text:?}: {error}"))?;
+    Ok((addr, tls))
 }

@@ -169,8 +169,12 @@ async fn serve(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let mut hostile = None;
     if let Some(fault) = app.faults.take(endpoint) {
         tracing::info!(?endpoint, ?fault, "injecting fault");
+        if let crate::Fault::Hostile(rewrite) = &fault {
+            hostile = Some(rewrite.clone());
+        }
         let connection = parts.extensions.get::<ConnectionHandle>();
         if matches!(fault, crate::Fault::DropConnection) {
             // The request ends here for the client, which may send its next one before the
@@ -184,6 +188,9 @@ async fn serve(
     }
     let mut response = logic(&app, &parts, &body).unwrap_or_else(IntoResponse::into_response);
     stamp_date(&app, &mut response);
+    if let Some(rewrite) = &hostile {
+        response = crate::hostile::rewrite(response, rewrite).await;
+    }
     // Never log credentials: only the endpoint and the outcome.
     tracing::info!(?endpoint, status = response.status().as_u16(), "answered");
     response

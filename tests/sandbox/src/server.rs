@@ -13,9 +13,11 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 /// Lets a request handler close the TCP connection it arrived on.
@@ -32,13 +34,14 @@ impl ConnectionHandle {
 
 /// Serves `router` on `listener` until this future is dropped (the sandbox aborts its task),
 /// which also drops every open connection.
-pub(crate) async fn run(listener: TcpListener, router: Router) {
+/// With `tls`, every connection is a TLS one (the HTTPS listener, V7).
+pub(crate) async fn run(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    connections.spawn(serve_connection(stream, peer, router.clone()));
+                    connections.spawn(accept(stream, peer, router.clone(), tls.clone()));
                 }
                 Err(error) => {
                     // Typically out of file descriptors: back off instead of spinning.
@@ -52,8 +55,26 @@ pub(crate) async fn run(listener: TcpListener, router: Router) {
     }
 }
 
-async fn serve_connection(stream: TcpStream, peer: SocketAddr, router: Router) {
+/// How long a client may take to finish the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn accept(stream: TcpStream, peer: SocketAddr, router: Router, tls: Option<TlsAcceptor>) {
     let _ = stream.set_nodelay(true);
+    let Some(acceptor) = tls else {
+        return serve_connection(stream, peer, router).await;
+    };
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => serve_connection(stream, peer, router).await,
+        // A client that refused the certificate (a pin mismatch sends certificate_unknown).
+        Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+        Err(_) => tracing::debug!("TLS handshake timed out"),
+    }
+}
+
+async fn serve_connection<S>(stream: S, peer: SocketAddr, router: Router)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let handle = ConnectionHandle(kill.clone());
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {

@@ -44,7 +44,7 @@ fn two_refreshes() {
     );
     assert_eq!(
         model.client.get_tokens().unwrap().session_jwt(),
-        format!("jwt-answer-{requests}")
+        format!("h.jwt-answer-{requests}.s")
     );
     model.assert_persisted_is_memory();
 }
@@ -85,7 +85,7 @@ fn refresh_vs_revoke() {
 fn refresh_vs_update_session() {
     let model = Model::hydrated(ModelServer::default());
     let a = model.in_thread(refresh);
-    let b = model.in_thread(|client| client.update_session_blocking("token-1", "jwt-1"));
+    let b = model.in_thread(|client| client.update_session_blocking("token-1", "h.jwt-1.s"));
     let (a, b) = (a.join().unwrap(), b.join().unwrap());
     b.expect("W1");
     assert!(matches!(a, Ok(_) | Err(SessionError::Superseded)), "{a:?}");
@@ -110,7 +110,7 @@ fn rejected_refresh_vs_update_session() {
         ..ModelServer::default()
     });
     let a = model.in_thread(refresh);
-    let b = model.in_thread(|client| client.update_session_blocking("token-1", "jwt-1"));
+    let b = model.in_thread(|client| client.update_session_blocking("token-1", "h.jwt-1.s"));
     let (a, b) = (a.join().unwrap(), b.join().unwrap());
     b.expect("W1");
     assert!(a.is_err() || model.server.authenticate_requests.load(Ordering::SeqCst) > 0);

@@ -167,7 +167,7 @@ impl Transport for ModelServer {
             match reply {
                 Reply::Confirm => Ok(Authenticated {
                     session: server_session(),
-                    tokens: SessionTokens::new(token, format!("jwt-answer-{n}")),
+                    tokens: SessionTokens::new(token, format!("h.jwt-answer-{n}.s")),
                     request_id: None,
                     server_date: None,
                 }),
@@ -239,7 +239,7 @@ impl Model {
         let model = Self::build(server, RecordingStore::default(), None);
         model
             .client
-            .update_session_blocking("token-0", "jwt-0")
+            .update_session_blocking("token-0", "h.jwt-0.s")
             .expect("W1");
         model
     }
@@ -249,7 +249,7 @@ impl Model {
         let store = RecordingStore::default();
         if let Some(token) = stored {
             let envelope = Envelope {
-                tokens: SessionTokens::new(token, "jwt-stored"),
+                tokens: SessionTokens::new(token, "h.jwt-stored.s"),
                 session: None,
                 last_validated_at: None,
                 clock_offset_millis: None,

@@ -63,7 +63,7 @@ fn start_up_vs_update_session() {
         ModelServer::scripted([Reply::TooManyRequests(7 * SEC)]),
         None,
     );
-    let app = model.in_thread(|client| client.update_session_blocking("token-1", "jwt-1"));
+    let app = model.in_thread(|client| client.update_session_blocking("token-1", "h.jwt-1.s"));
     app.join().unwrap().expect("W1");
     advance(10 * SEC, 2 * SEC);
     let requests = requests_for(&model, "token-1");
@@ -79,7 +79,7 @@ fn restored_start_up_vs_update_session() {
         ModelServer::scripted([Reply::TooManyRequests(7 * SEC)]),
         Some("token-0"),
     );
-    let app = model.in_thread(|client| client.update_session_blocking("token-1", "jwt-1"));
+    let app = model.in_thread(|client| client.update_session_blocking("token-1", "h.jwt-1.s"));
     app.join().unwrap().expect("W1");
     advance(10 * SEC, 5 * SEC);
     for token in ["token-0", "token-1"] {

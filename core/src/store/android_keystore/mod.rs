@@ -7,6 +7,16 @@
 //! ([`failure`]) before leaving the frame. The file half is the shared
 //! [`atomic_file`](super::atomic_file); the format is in [`blob`], the cipher calls in
 //! [`cipher`], the key in [`key`] and the one Android-only path in [`android_spec`].
+//!
+//! # The key's trade-off
+//! The key is created without `setUserAuthenticationRequired` and without
+//! `setUnlockedDeviceRequired`: the refresh scheduler, a `WorkManager` job or a push handler
+//! must be able to read and rewrite the session while the phone is locked and nobody is
+//! looking at it, as the Keychain's `AfterFirstUnlockThisDeviceOnly` allows on iOS. The key
+//! still never leaves secure hardware (StrongBox or the TEE) and is bound to this app and
+//! this device; what it does not resist is code running inside the app's own process. An
+//! app that wants a biometric gate should put it in front of its own UI, not in front of the
+//! session store, or refreshes in the background would fail (E4).
 
 mod android_spec;
 mod blob;
@@ -52,7 +62,9 @@ impl KeystoreConfig {
 
     /// Another `java.security.KeyStore` type than `AndroidKeyStore`. Any type other than
     /// `AndroidKeyStore` gets a software AES key stored as a secret-key entry with an empty
-    /// password: for host tests on a desktop JVM, not for production.
+    /// password: for host tests on a desktop JVM. Absent from release builds (V8), unless
+    /// the `test-support` feature asks for it.
+    #[cfg(any(debug_assertions, feature = "test-support"))]
     pub fn with_keystore_type(mut self, keystore_type: impl Into<String>) -> Self {
         self.keystore_type = keystore_type.into();
         self

@@ -52,6 +52,14 @@ data class SessionKitConfig @JvmOverloads constructor(
      * (the default): this process is the storage's only user, and no file is created.
      */
     val sharedDirectory: File? = null,
+    /**
+     * Certificate pins (SPEC V7): `sha256/` + base64 of the SHA-256 of the server
+     * certificate's SubjectPublicKeyInfo, OkHttp's `CertificatePinner` notation. Empty (the
+     * default) pins nothing; otherwise at least two (the key in use and a backup), checked
+     * in addition to Android's own verification. A mismatch is a network error that keeps
+     * the session and names the pin.
+     */
+    val certificatePins: List<String> = emptyList(),
 ) {
     init {
         if (autoExtendMinutes != null && autoExtendMinutes < 0) {
@@ -71,7 +79,7 @@ data class SessionKitConfig @JvmOverloads constructor(
     /** Prints everything but nothing secret (the public token is public, but long). */
     override fun toString(): String =
         "SessionKitConfig(publicToken=${publicToken.take(24)}…, baseUrl=$baseUrl, " +
-            "projectId=$projectId, automaticRefresh=$automaticRefresh, sharedDirectory=$sharedDirectory)"
+            "projectId=$projectId, automaticRefresh=$automaticRefresh, sharedDirectory=$sharedDirectory, certificatePins=$certificatePins)"
 
     internal fun toFfi() = ClientConfig(
         publicToken = publicToken,
@@ -88,5 +96,6 @@ data class SessionKitConfig @JvmOverloads constructor(
         logSubsystem = null,
         logTag = logTag,
         sharedDirectory = sharedDirectory?.path,
+        certificatePins = certificatePins,
     )
 }

@@ -21,7 +21,7 @@ private fun keystoreStore(alias: String, file: File): SessionStorage {
     SoftwareKeyStore.install()
     SessionKitNative.initialize(null)
     return SessionStorage.builtIn("software keystore") {
-        translated { dev.sessionkit.ffi.androidKeystoreStore(alias, file.path, SoftwareKeyStore.TYPE) }
+        translated { dev.sessionkit.ffi.androidKeystoreStoreOfType(alias, file.path, SoftwareKeyStore.TYPE) }
     }
 }
 

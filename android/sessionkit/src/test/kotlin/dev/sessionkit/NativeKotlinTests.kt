@@ -37,7 +37,7 @@ class NativeKotlinTests {
                 await { kit.updateSession("", "") }
             }
             assertEquals(
-                "invalid argument: update_session needs a non-empty session_token and session_jwt",
+                "invalid argument: update_session refused the tokens: the session_token is empty",
                 error.message,
             )
             assertFalse(error.message!!.contains("detail="), "not UniFFI's field dump")

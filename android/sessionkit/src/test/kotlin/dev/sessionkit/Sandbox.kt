@@ -17,6 +17,8 @@ class Sandbox private constructor(
     val baseUrl: String,
     val publicToken: String,
     val projectId: String,
+    /** The HTTPS listener's `https://127.0.0.1:PORT`, when started with a TLS certificate. */
+    val httpsUrl: String? = null,
 ) : AutoCloseable {
 
     /** Tokens of a fresh sign-in. */
@@ -106,26 +108,33 @@ class Sandbox private constructor(
     }
 
     companion object {
-        /** Starts the binary named by `-Dsessionkit.sandbox=PATH` and reads its address. */
-        fun start(): Sandbox {
+        /**
+         * Starts the binary named by `-Dsessionkit.sandbox=PATH` and reads its address. With
+         * [tls] (`pinned` or `other`), it also serves HTTPS with that test certificate (V7).
+         */
+        fun start(tls: String? = null): Sandbox {
             val binary = System.getProperty("sessionkit.sandbox")
                 ?: error("set -Dsessionkit.sandbox to the sessionkit-sandbox binary")
-            val process = ProcessBuilder(binary, "--addr", "127.0.0.1:0")
+            val command = listOf(binary, "--addr", "127.0.0.1:0") +
+                (if (tls != null) listOf("--tls", tls) else emptyList())
+            val process = ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start()
             val lines = BufferedReader(InputStreamReader(process.inputStream))
             var baseUrl: String? = null
             var token: String? = null
             var project: String? = null
-            while (baseUrl == null || token == null || project == null) {
+            var https: String? = null
+            while (baseUrl == null || token == null || project == null || (tls != null && https == null)) {
                 val line = lines.readLine() ?: error("the sandbox exited before printing its address")
                 if (line.startsWith("base url:")) baseUrl = line.substringAfter(':').trim()
                 if (line.startsWith("public token:")) token = line.substringAfter(':').trim()
                 if (line.startsWith("project id:")) project = line.substringAfter(':').trim()
+                if (line.startsWith("https url:")) https = line.substringAfter(':').trim()
             }
             // Keep draining stdout so the child never blocks on a full pipe.
             Thread { lines.useLines { it.forEach { } } }.apply { isDaemon = true }.start()
-            return Sandbox(process, baseUrl, token, project)
+            return Sandbox(process, baseUrl, token, project, https)
         }
 
         /** One string field of a flat-enough JSON body; test-only, no JSON library here. */

@@ -22,6 +22,7 @@ val HOST_TEST_CLASSES: Array<Class<*>> = arrayOf(
     AppExampleTests::class.java,
     LoggingTests::class.java,
     CrossProcessTests::class.java,
+    HostileServerTests::class.java,
     dev.sessionkit.okhttp.OkHttpTests::class.java,
     Class.forName("dev.sessionkit.EntryPointTests"),
     Class.forName("dev.sessionkit.JavaCallersTest"),
