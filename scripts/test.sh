@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test this machine can run: formatting, lints (host and phone targets), unit,
-# integration, property and doc tests, the printed suites, conformance with Stytch's own SDK, the library's size, the Kotlin layer on
-# the JVM and the Swift layer (host tests and the getSync benchmarks).
+# integration, property and doc tests, the printed suites, conformance with Stytch's own SDK,
+# the library's size, the Kotlin layer on the JVM and the Swift layer (host tests and the
+# getSync benchmarks), and the docs (every README sample compiled, every path checked).
 #
 #   scripts/test.sh          the default run (what CI runs)
 #   scripts/test.sh --full   the long runs: 4,096 cases per property test, 10,000 fault-matrix runs,
@@ -114,3 +115,6 @@ bash scripts/kotlin-tests.sh
 
 step "Swift: generated bindings and the SessionKit package against the sandbox; getSync benchmark"
 bash scripts/swift-tests.sh --if-available
+
+step "docs: every README sample compiled in its language, every repository path named exists (D1, printed)"
+bash scripts/docs-samples.sh

@@ -1,8 +1,9 @@
 //! [`ClientConfig`]: everything an app sets when it starts the engine, as one record with
 //! defaults, so that a wrapper names only what it changes. Records are what UniFFI hands
-//! every language alike; the Rust builder's chained calls would cross the FFI one by one. It maps onto
-//! the core's builder, [`StytchConfig`] and [`RefreshPolicy`]; checking the values stays in
-//! the core.
+//! every language alike, as values; a builder object would cross the FFI once per chained
+//! call, and each wrapper offers its own idiom on top anyway (Kotlin named arguments and
+//! `copy`, Swift's memberwise initialiser). It maps onto the core's builder, [`StytchConfig`]
+//! and [`RefreshPolicy`]; checking the values stays in the core.
 
 use std::time::Duration;
 

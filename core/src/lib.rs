@@ -109,12 +109,14 @@
 #![deny(unreachable_pub)]
 #![warn(missing_docs)]
 
+mod clock;
 mod coordination;
 mod engine;
 mod envelope;
 mod error;
 pub mod jwt;
 mod model;
+mod session_error;
 mod store;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
@@ -129,12 +131,14 @@ pub mod diagnostics {
     pub use crate::engine::{SchedulerState, SchedulerStats};
 }
 
+pub use clock::{Clock, SystemClock};
+#[cfg(feature = "uniffi")]
+pub use engine::ForeignSessionListener;
 pub use engine::{
-    ChangeCause, Clock, Generation, ListenerHandle, RefreshPolicy, RestoreOutcome, RevokeOutcome,
+    ChangeCause, Generation, ListenerHandle, RefreshPolicy, RestoreOutcome, RevokeOutcome,
     SessionChange, SessionClient, SessionClientBuilder, SessionEvent, SessionInfo, SessionListener,
-    SessionStatus, SignOutReason, StorageIssue, SystemClock,
+    SessionStatus, SignOutReason, StorageIssue,
 };
-pub use error::SessionError;
 /// The `jni` crate this crate was built with, so that callers hand
 /// [`AndroidKeystoreStore::new`] a `JavaVM` of the same version.
 #[cfg(feature = "android-keystore")]
@@ -147,14 +151,20 @@ pub use model::{
 };
 #[cfg(feature = "uniffi")]
 pub use model::{JsonValue, SessionFields};
+pub use session_error::SessionError;
+#[cfg(feature = "uniffi")]
+pub use store::ForeignSessionStore;
 #[cfg(feature = "android-keystore")]
 pub use store::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfig};
 pub use store::{
     EncryptedFileStore, FileStoreKey, KeychainConfig, KeychainStore, MemoryStore, SessionStore,
     StoreError,
 };
-#[cfg(feature = "uniffi")]
-pub use store::{ForeignSessionListener, ForeignSessionStore};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("sessionkit");
+
+/// The Rust samples of the repository's README, compiled as doctests (SPEC D1).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme_samples {}

@@ -19,7 +19,7 @@ use super::flight::{Flight, FlightOutcome, FlightReport, FlightResult, SharedFli
 use super::server_time::{Learnt, RoundTrip};
 use super::session_engine::SessionEngine;
 use super::shared_store::{LeaseStep, RefreshBase};
-use super::state::{Generation, Snapshot};
+use super::snapshot::{Generation, Snapshot};
 use crate::coordination::{Count, LeaseOutcome};
 use crate::error::{Error, SessionError};
 use crate::model::Session;

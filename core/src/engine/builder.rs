@@ -7,14 +7,14 @@ use std::time::Duration;
 use tokio::runtime::Handle;
 
 use super::client::SessionClient;
-use super::clock::Clock;
-use super::commit::SessionState;
 use super::concurrency::{self, Signal};
 use super::flight::Flights;
 use super::runtime::EngineRuntime;
 use super::scheduler::{RefreshPolicy, Scheduler};
 use super::server_time::ServerClock;
 use super::session_engine::SessionEngine;
+use super::session_state::SessionState;
+use crate::clock::Clock;
 use crate::coordination::ProcessCoordination;
 use crate::error::{Error, SessionError};
 use crate::jwt::JwtVerifier;

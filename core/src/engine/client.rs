@@ -1,17 +1,17 @@
 //! [`SessionClient`]: the engine as an app sees it. Reads are served here from the snapshot
-//! without a lock; every other call hands over to the engine's parts (`commit.rs`,
+//! without a lock; every other call hands over to the engine's parts (`session_state.rs`,
 //! `authenticate.rs`, the scheduler) and says which thread it may block.
 
 use std::sync::Arc;
 
 use super::authenticate::RevokeOutcome;
-use super::commit::RestoreOutcome;
 use super::concurrency;
 use super::event::{SessionListener, SignOutReason};
 use super::listeners::ListenerHandle;
 use super::scheduler::Scheduler;
 use super::session_engine::SessionEngine;
-use super::state::Generation;
+use super::session_state::RestoreOutcome;
+use super::snapshot::Generation;
 use super::status::SessionStatus;
 use super::store_watch::StoreWatch;
 use crate::error::{Error, SessionError};

@@ -1,8 +1,9 @@
 //! Every synchronisation primitive the engine uses, in one place: locks, condition variables,
 //! atomics, the snapshot cell, the wake-up [`Signal`], request tasks, the blocking pool that
 //! runs store calls, timers and the listeners' delivery threads. No other file of the engine
-//! names `parking_lot`, `arc-swap`, `std::sync::atomic`, `std::thread` or tokio's spawn and
-//! time functions.
+//! names `parking_lot`, `arc-swap`, the atomic types or tokio's spawn and time functions
+//! (others name only `Ordering`), and only `runtime.rs` starts an OS thread: the one that
+//! drives the engine's own runtime, which exists only outside the model checker.
 //!
 //! Normally these are `parking_lot`, `arc-swap`, std and tokio. With the test-only
 //! `model-check` feature they are shuttle's, so that shuttle's schedulers explore the

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::state::Generation;
+use super::snapshot::Generation;
 use super::status::SessionStatus;
 use crate::model::Session;
 
@@ -123,6 +123,16 @@ where
     fn on_event(&self, event: &SessionEvent) {
         self(event)
     }
+}
+
+/// [`SessionListener`] as Kotlin and Swift implement it (feature `uniffi`): it takes the event
+/// by value, as the FFI hands it over; the bindings crate adapts it. The wrappers catch what
+/// their listener blocks throw.
+#[cfg(feature = "uniffi")]
+#[uniffi::export(with_foreign)]
+pub trait ForeignSessionListener: Send + Sync {
+    /// Called once per event, in order, on a SessionKit delivery thread.
+    fn on_event(&self, event: SessionEvent);
 }
 
 impl fmt::Display for SessionEvent {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::future::{BoxFuture, Shared};
 
 use super::concurrency::{Mutex, MutexGuard};
-use super::state::Generation;
+use super::snapshot::Generation;
 use crate::error::SessionError;
 use crate::model::Session;
 

@@ -6,13 +6,15 @@
 //! Concurrent callers join the fetch in flight; for [`JWKS_MIN_INTERVAL_MILLIS`] after a
 //! fetch ends, callers get its outcome again without a request.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 
 use super::concurrency::{self, Mutex};
-use super::session_engine::SessionEngine;
-use crate::error::{Error, SessionError};
+use super::runtime::EngineRuntime;
+use super::server_time::ServerClock;
+use crate::error::SessionError;
 
 /// The shortest time between two JWKS requests. Stytch rotates keys with weeks of overlap.
 pub(crate) const JWKS_MIN_INTERVAL_MILLIS: i64 = 30_000;
@@ -22,7 +24,7 @@ type Fetch = Shared<BoxFuture<'static, Result<(), SessionError>>>;
 /// The fetch in flight, or the last one's outcome and when it ended (device time).
 #[derive(Default)]
 pub(crate) struct JwksFetch {
-    state: Mutex<FetchState>,
+    state: Arc<Mutex<FetchState>>,
 }
 
 #[derive(Default)]
@@ -43,12 +45,21 @@ enum Step {
 }
 
 impl JwksFetch {
-    /// Fetches the JWKS and installs it, joining a fetch in flight or repeating a recent
-    /// one's outcome. The state's lock is a leaf, never held across an await.
-    pub(crate) async fn refresh(&self, engine: &Arc<SessionEngine>) -> Result<(), SessionError> {
+    /// Runs `fetch` (fetch the JWKS and install it) as a task on `runtime`, unless a fetch
+    /// is in flight (joined) or ended less than the interval ago (its outcome repeated). The
+    /// state's lock is a leaf, never held across an await.
+    pub(crate) async fn refresh<F>(
+        &self,
+        runtime: &EngineRuntime,
+        clock: &Arc<ServerClock>,
+        fetch: impl FnOnce() -> F,
+    ) -> Result<(), SessionError>
+    where
+        F: Future<Output = Result<(), SessionError>> + Send + 'static,
+    {
         let step = {
             let mut state = self.state.lock();
-            let now = engine.clock.device_millis();
+            let now = clock.device_millis();
             match &*state {
                 FetchState::InFlight(fetch) => Step::Join(fetch.clone()),
                 FetchState::Ended { at_millis, outcome }
@@ -58,9 +69,9 @@ impl JwksFetch {
                     Step::Repeat(outcome.clone())
                 }
                 _ => {
-                    let fetch = start(Arc::clone(engine));
-                    *state = FetchState::InFlight(fetch.clone());
-                    Step::Join(fetch)
+                    let started = self.start(runtime, Arc::clone(clock), fetch());
+                    *state = FetchState::InFlight(started.clone());
+                    Step::Join(started)
                 }
             }
         };
@@ -70,30 +81,25 @@ impl JwksFetch {
         }
     }
 
-    fn ended(&self, at_millis: i64, outcome: Result<(), SessionError>) {
-        *self.state.lock() = FetchState::Ended { at_millis, outcome };
+    /// One fetch as a task: it completes, and records its outcome, even if every caller
+    /// stops waiting.
+    fn start(
+        &self,
+        runtime: &EngineRuntime,
+        clock: Arc<ServerClock>,
+        fetch: impl Future<Output = Result<(), SessionError>> + Send + 'static,
+    ) -> Fetch {
+        let state = Arc::clone(&self.state);
+        let task = concurrency::spawn(runtime, async move {
+            let outcome = fetch.await;
+            *state.lock() = FetchState::Ended {
+                at_millis: clock.device_millis(),
+                outcome: outcome.clone(),
+            };
+            outcome
+        });
+        async move { task.await.unwrap_or_else(|failed| Err(failed.into())) }
+            .boxed()
+            .shared()
     }
-}
-
-/// One fetch as a task on the engine's runtime: it completes, and records its outcome, even
-/// if every caller stops waiting.
-fn start(engine: Arc<SessionEngine>) -> Fetch {
-    let owner = Arc::clone(&engine);
-    let task = concurrency::spawn(&owner.runtime, async move {
-        let outcome = fetch_and_install(&engine).await;
-        engine
-            .jwks_fetch
-            .ended(engine.clock.device_millis(), outcome.clone());
-        outcome
-    });
-    async move { task.await.unwrap_or_else(|failed| Err(failed.into())) }
-        .boxed()
-        .shared()
-}
-
-async fn fetch_and_install(engine: &SessionEngine) -> Result<(), SessionError> {
-    let transport = engine.transport()?;
-    let jwks = transport.fetch_jwks().await.map_err(Error::Transport)?;
-    engine.verifier.set_jwks(&jwks).map_err(Error::Jwks)?;
-    Ok(())
 }

@@ -33,7 +33,7 @@ impl SessionClient {
 
     /// What this engine did with the other processes sharing its store (C1-C3), or `None`
     /// when the store is not shared. For tests and diagnostics.
-    pub fn cross_process_stats(&self) -> Option<crate::diagnostics::CrossProcessStats> {
+    pub fn cross_process_stats(&self) -> Option<crate::coordination::CrossProcessStats> {
         self.engine().state.shared().map(|shared| shared.stats())
     }
 

@@ -1,10 +1,13 @@
 //! What the engine can say about its JWT without asking the auth server (J1, J2), judged on
 //! server time (R5).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::client::SessionClient;
-use crate::error::SessionError;
+use super::session_engine::SessionEngine;
+use crate::error::{Error, SessionError};
 use crate::jwt::JwtCheck;
 
 impl SessionClient {
@@ -36,6 +39,18 @@ impl SessionClient {
     /// get its outcome again without a request (V6).
     pub async fn refresh_jwks(&self) -> Result<(), SessionError> {
         let engine = self.engine();
-        engine.jwks_fetch.refresh(engine).await
+        let owner = Arc::clone(engine);
+        let fetch = move || async move { fetch_and_install(&owner).await };
+        engine
+            .jwks_fetch
+            .refresh(&engine.runtime, &engine.clock, fetch)
+            .await
     }
+}
+
+async fn fetch_and_install(engine: &SessionEngine) -> Result<(), SessionError> {
+    let transport = engine.transport()?;
+    let jwks = transport.fetch_jwks().await.map_err(Error::Transport)?;
+    engine.verifier.set_jwks(&jwks).map_err(Error::Jwks)?;
+    Ok(())
 }

@@ -10,20 +10,22 @@
 //! - `authenticate.rs`: authenticate (single flight) and revoke, and how their answers are
 //!   applied; `answer_identity.rs`: whether an answer is about the session asked about (V2).
 //! - `session_engine.rs`: the parts every layer shares.
-//! - `commit.rs`: the write path (the snapshot cell, the writer lock, the store);
-//!   `shared_store.rs`: its side for a store other processes share (C1-C3), and
+//! - `session_state.rs`: the write path (the snapshot cell, the writer lock, the store);
+//!   `shared_store.rs`: its side for a store other processes share (C1-C3), with
+//!   `seen_store.rs`, what it last saw there, and
 //!   `store_watch.rs`: the task that hears them write;
 //!   `flight.rs`: the request in flight and the last one's report.
 //! - `listeners.rs` and `dispatch.rs`: subscriptions and their delivery threads;
 //!   `event.rs`: what they hear.
-//! - `state.rs`, `status.rs`, `clock.rs`, `server_time.rs`, `runtime.rs`: plain data and time.
+//! - `snapshot.rs`, `status.rs`, `server_time.rs` (over the crate's `clock.rs`), `runtime.rs`:
+//!   plain data and time.
 //! - `concurrency.rs`: every lock, atomic, signal, task, thread and timer used above, so
 //!   the model checker can stand in for all of them at once.
 //!
 //! # Lock acquisition order
 //! Reads take no lock (R4). Where locks nest, they are taken in this order and released
 //! before any await, any store call outside the writer, and any listener call:
-//! 1. the **writer** lock (`commit.rs`), held while the store is called, the snapshot swapped
+//! 1. the **writer** lock (`session_state.rs`), held while the store is called, the snapshot swapped
 //!    and events queued;
 //!    - then, for a store shared with other processes, the **cross-process lock**
 //!      (`crate::coordination`, a `flock`), taken only under the writer lock, without
@@ -42,8 +44,6 @@ mod answer_identity;
 mod authenticate;
 mod builder;
 mod client;
-mod clock;
-mod commit;
 pub(crate) mod concurrency;
 mod dispatch;
 mod event;
@@ -57,22 +57,25 @@ mod local_checks;
 mod model_check;
 mod runtime;
 mod scheduler;
+mod seen_store;
 mod server_time;
 mod session_engine;
+mod session_state;
 mod shared_store;
-mod state;
+mod snapshot;
 mod status;
 mod store_watch;
 
 pub use authenticate::RevokeOutcome;
 pub use builder::SessionClientBuilder;
 pub use client::{SessionClient, SessionInfo};
-pub use clock::{Clock, SystemClock};
-pub use commit::RestoreOutcome;
+#[cfg(feature = "uniffi")]
+pub use event::ForeignSessionListener;
 pub use event::{
     ChangeCause, SessionChange, SessionEvent, SessionListener, SignOutReason, StorageIssue,
 };
 pub use listeners::ListenerHandle;
 pub use scheduler::{RefreshPolicy, SchedulerState, SchedulerStats};
-pub use state::Generation;
+pub use session_state::RestoreOutcome;
+pub use snapshot::Generation;
 pub use status::SessionStatus;

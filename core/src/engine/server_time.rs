@@ -23,8 +23,8 @@ use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use super::clock::{Clock, SystemClock};
 use super::concurrency::{AtomicBool, AtomicI64};
+use crate::clock::{Clock, SystemClock};
 
 /// The device clock plus the learnt offset. A [`Clock`] itself, so the JWT verifier judges
 /// `exp` and `nbf` on server time too (J2).

@@ -4,18 +4,18 @@
 use super::jwks_fetch::JwksFetch;
 use std::sync::Arc;
 
-use super::commit::SessionState;
 use super::concurrency::Signal;
 use super::flight::Flights;
 use super::runtime::EngineRuntime;
 use super::server_time::ServerClock;
+use super::session_state::SessionState;
 use crate::error::{Error, SessionError};
 use crate::jwt::JwtVerifier;
 use crate::transport::Transport;
 
 /// The engine's shared parts.
 pub(crate) struct SessionEngine {
-    /// The snapshot, its writer and the store (`commit.rs`).
+    /// The snapshot, its writer and the store (`session_state.rs`).
     pub(crate) state: SessionState,
     /// The authenticate request in flight and the last one's report (`flight.rs`).
     pub(crate) flights: Flights,

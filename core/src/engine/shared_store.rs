@@ -19,9 +19,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use zeroize::Zeroizing;
 
-use super::commit::{Persistence, SessionState, Writer, guard_store};
 use super::event::ChangeCause;
-use super::state::{Generation, Snapshot, StorageHealth};
+use super::seen_store::{Adoption, Identity, SeenStore};
+use super::session_state::{Persistence, SessionState, Writer, guard_store};
+use super::snapshot::{Generation, Snapshot, StorageHealth};
 use crate::coordination::{
     Count, LeaseOutcome, LeaseRecord, LockError, Locked, ProcessCoordination, Stamp, Standing,
     process_alive,
@@ -29,40 +30,6 @@ use crate::coordination::{
 use crate::envelope::Envelope;
 use crate::model::{Session, SessionTokens};
 use crate::store::StoreError;
-
-/// Who is signed in, as far as sharing goes: a digest of the session token, so the writer's
-/// memory of the store holds no token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Identity([u8; 32]);
-
-impl Identity {
-    pub(crate) fn of(tokens: &SessionTokens) -> Self {
-        let digest = ring::digest::digest(&ring::digest::SHA256, tokens.session_token().as_bytes());
-        let mut bytes = [0; 32];
-        bytes.copy_from_slice(digest.as_ref());
-        Self(bytes)
-    }
-}
-
-/// What this engine last saw of the shared store: after its own write, its restore, or its
-/// last adoption. Guarded by the writer lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct SeenStore {
-    pub(crate) stamp: Stamp,
-    /// `None`: the store was empty.
-    pub(crate) identity: Option<Identity>,
-}
-
-/// What a sync did to the state in memory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Adoption {
-    /// Nothing: the store had not changed, or this engine's state is newer.
-    Nothing,
-    /// Fresher tokens or session for the same identity.
-    Content,
-    /// Another identity, or a sign-out: a new generation.
-    Identity,
-}
 
 /// How short a wait for the cross-process lock is when nothing depends on getting it (a
 /// check at the foreground): the next request checks again anyway.

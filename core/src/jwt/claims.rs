@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::verified_session::numeric_date_millis;
+use super::numeric_date::numeric_date_millis;
 
 /// Payloads larger than this are not a session JWT; refusing them bounds the work.
 const MAX_PAYLOAD_BYTES: usize = 16 * 1024;

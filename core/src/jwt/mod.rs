@@ -7,6 +7,7 @@
 
 mod claims;
 mod jwks;
+mod numeric_date;
 mod verified_session;
 mod verifier;
 

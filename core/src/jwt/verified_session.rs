@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::numeric_date::numeric_date_millis;
 use crate::model::{AuthenticationFactor, JsonObject, SessionAttributes};
 
 /// The claim under which Stytch puts the session in a session JWT.
@@ -123,22 +124,4 @@ impl VerifiedSession {
 fn date_claim(claims: &JsonObject, name: &str) -> Option<DateTime<Utc>> {
     let millis = numeric_date_millis(claims.get(name)?)?;
     DateTime::from_timestamp_millis(i64::try_from(millis).ok()?)
-}
-
-/// A NumericDate claim (seconds since the epoch, possibly fractional) in milliseconds.
-pub(crate) fn numeric_date_millis(value: &Value) -> Option<i128> {
-    let Value::Number(number) = value else {
-        return None;
-    };
-    if let Some(seconds) = number.as_i64() {
-        Some(i128::from(seconds) * 1000)
-    } else if let Some(seconds) = number.as_u64() {
-        Some(i128::from(seconds) * 1000)
-    } else {
-        let seconds = number.as_f64()?;
-        // Saturating cast; NaN and infinities cannot come out of JSON.
-        seconds
-            .is_finite()
-            .then(|| (seconds * 1000.0).floor() as i128)
-    }
 }

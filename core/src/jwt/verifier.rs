@@ -30,8 +30,9 @@ use serde_json::Value;
 use super::JwtError;
 use super::claims::{SegmentError, read_object_segment};
 use super::jwks::KeySet;
-use super::verified_session::{VerifiedSession, numeric_date_millis};
-use crate::engine::Clock;
+use super::numeric_date::numeric_date_millis;
+use super::verified_session::VerifiedSession;
+use crate::clock::Clock;
 use crate::model::{JsonObject, SessionTokens};
 
 /// Session JWTs longer than this are refused before any decoding.

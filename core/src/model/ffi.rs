@@ -270,9 +270,9 @@ impl Session {
 
     /// Reads a Stytch session object, for an app-supplied session and for tests.
     #[uniffi::constructor(name = "from_json")]
-    fn ffi_from_json(json: String) -> Result<Arc<Self>, crate::SessionError> {
+    fn ffi_from_json(json: String) -> Result<Arc<Self>, crate::session_error::SessionError> {
         serde_json::from_str(&json).map(Arc::new).map_err(|error| {
-            crate::SessionError::InvalidArgument {
+            crate::session_error::SessionError::InvalidArgument {
                 detail: format!(
                     "not a Stytch session object: {}",
                     super::json::describe_json_error(&error)

@@ -59,11 +59,11 @@ impl FileStoreKey {
     /// Wraps key material of unchecked length, as Kotlin and Swift hand it over.
     ///
     /// # Errors
-    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) unless `bytes`
+    /// [`SessionError::InvalidArgument`](crate::session_error::SessionError::InvalidArgument) unless `bytes`
     /// is exactly 32 bytes long.
-    pub fn from_slice(bytes: &[u8]) -> Result<Self, crate::SessionError> {
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, crate::session_error::SessionError> {
         if bytes.len() != 32 {
-            return Err(crate::SessionError::InvalidArgument {
+            return Err(crate::session_error::SessionError::InvalidArgument {
                 detail: format!("the file store key must be 32 bytes, not {}", bytes.len()),
             });
         }

@@ -1,12 +1,9 @@
-//! Stores and listeners written in Kotlin or Swift (feature `uniffi`): the interfaces an app
-//! implements, as UniFFI offers them. They differ from [`SessionStore`](super::SessionStore)
-//! and [`SessionListener`](crate::SessionListener) only in taking owned values, as the FFI
-//! hands them over; the bindings crate adapts them to the core's traits. They live in this
-//! crate, beside [`StoreError`] and [`SessionEvent`](crate::SessionEvent), so that the
-//! generated code of each language finds the interface and its types in one module.
+//! Stores written in Kotlin or Swift (feature `uniffi`): the interface an app implements, as
+//! UniFFI offers it. It differs from [`SessionStore`](super::SessionStore) only in taking
+//! owned values, as the FFI hands them over; the bindings crate adapts it. (Its listener
+//! counterpart, `ForeignSessionListener`, stands beside the events, in `engine/event.rs`.)
 
 use super::StoreError;
-use crate::SessionEvent;
 
 /// Persistent storage for the session envelope, implemented in Kotlin or Swift.
 ///
@@ -26,12 +23,4 @@ pub trait ForeignSessionStore: Send + Sync {
     fn save(&self, blob: Vec<u8>) -> Result<(), StoreError>;
     /// Removes the stored blob. Clearing an empty store succeeds.
     fn clear(&self) -> Result<(), StoreError>;
-}
-
-/// Hears every change of the session, in order, on a SessionKit delivery thread; implemented
-/// in Kotlin or Swift. The wrappers catch what their listener blocks throw.
-#[uniffi::export(with_foreign)]
-pub trait ForeignSessionListener: Send + Sync {
-    /// Called once per event.
-    fn on_event(&self, event: SessionEvent);
 }

@@ -19,7 +19,7 @@ pub use android_keystore::{ANDROID_KEYSTORE, AndroidKeystoreStore, KeystoreConfi
 
 pub use encrypted_file::{EncryptedFileStore, FileStoreKey};
 #[cfg(feature = "uniffi")]
-pub use foreign::{ForeignSessionListener, ForeignSessionStore};
+pub use foreign::ForeignSessionStore;
 pub use keychain::{KeychainConfig, KeychainStore};
 pub use memory::MemoryStore;
 

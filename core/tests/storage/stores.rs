@@ -195,6 +195,16 @@ fn e5_corruption_found_when_storage_comes_back_is_announced() {
 fn m4_a_format_1_envelope_from_an_older_release_is_read() {
     let golden = include_bytes!("../fixtures/envelope_v1.json");
     let client = client_on(support::store_holding(golden));
+    assert_restored_the_golden_session(&client);
+    assert_eq!(
+        client.server_clock_offset_millis(),
+        None,
+        "format 1 knew no offset"
+    );
+}
+
+/// What every frozen envelope sample holds, field by field.
+fn assert_restored_the_golden_session(client: &SessionClient) {
     assert_eq!(client.restore_outcome(), RestoreOutcome::Restored);
     let session = client.get_sync().expect("restored");
     assert_eq!(session.session_id, "session-test-golden");
@@ -203,6 +213,26 @@ fn m4_a_format_1_envelope_from_an_older_release_is_read() {
     assert_eq!(tokens.session_token(), "golden-opaque-token");
     assert_eq!(tokens.session_jwt(), "golden.jwt.value");
     assert!(client.get_info().from_cache);
+}
+
+/// Format 2, the current one (format 1 plus the server-time offset, R5), as this release
+/// writes it. Frozen: never regenerate it, it stands for blobs already on users' devices.
+#[test]
+fn m4_a_format_2_envelope_is_read_with_its_server_time_offset() {
+    let golden = include_bytes!("../fixtures/envelope_v2.json");
+    let clock = Arc::new(ManualClock::at(at("2026-06-01T00:00:00Z")));
+    let client = SessionClient::builder()
+        .shared_store(support::store_holding(golden))
+        .shared_clock(clock)
+        .build()
+        .unwrap();
+    assert_restored_the_golden_session(&client);
+    // The offset came back: the server's clock is an hour and half a second behind.
+    assert_eq!(
+        client.server_clock_offset_millis(),
+        Some(-3_600_500),
+        "R5: the stored offset is in use"
+    );
 }
 
 /// A session file written by an earlier release (format 1, sealed with the RustCrypto

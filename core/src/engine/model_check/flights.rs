@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use super::super::SessionClient;
 use super::{Model, ModelServer, explore};
-use crate::SessionClient;
 use crate::error::SessionError;
 use crate::model::Session;
 

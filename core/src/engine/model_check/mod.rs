@@ -26,11 +26,12 @@ use std::time::Duration;
 use chrono::{TimeDelta, Utc};
 
 use super::concurrency::model_time;
+use super::{RefreshPolicy, SessionClient};
+use crate::clock::Clock;
 use crate::envelope::Envelope;
 use crate::model::{Session, SessionTokens};
 use crate::store::{MemoryStore, SessionStore, StoreError};
 use crate::transport::{Authenticated, Transport, TransportError, TransportFuture};
-use crate::{Clock, RefreshPolicy, SessionClient};
 
 /// A session the server answers with, valid for a day.
 fn server_session() -> Session {

@@ -12,8 +12,8 @@
 
 use std::time::Duration;
 
+use super::super::concurrency::model_time;
 use super::{Model, ModelServer, Reply, Request, explore};
-use crate::engine::concurrency::model_time;
 
 const SEC: Duration = Duration::from_secs(1);
 

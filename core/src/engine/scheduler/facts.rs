@@ -1,7 +1,7 @@
 //! What the scheduler knows of the engine's state: the few facts of one snapshot that its
 //! state machine and its refresh policy decide on, so neither reads the snapshot itself.
 
-use crate::engine::state::{Generation, Snapshot, StorageHealth};
+use crate::engine::snapshot::{Generation, Snapshot, StorageHealth};
 
 /// What the scheduler knows of the engine's state, read from one snapshot. Times are server
 /// time in Unix milliseconds.

@@ -15,7 +15,7 @@ use super::backoff;
 use super::facts::Facts;
 use super::policy::{RefreshPolicy, millis};
 use crate::engine::flight::{FlightOutcome, FlightReport};
-use crate::engine::state::Generation;
+use crate::engine::snapshot::Generation;
 
 /// Where the refresh scheduler stands (S1-S8), for diagnostics: see
 /// [`SchedulerStats`](super::SchedulerStats). Times are server time (R5).

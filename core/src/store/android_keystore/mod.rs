@@ -131,10 +131,13 @@ impl AndroidKeystoreStore {
     /// Nothing is touched until the first call.
     ///
     /// # Errors
-    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) for an empty
+    /// [`SessionError::InvalidArgument`](crate::session_error::SessionError::InvalidArgument) for an empty
     /// alias or keystore type: Kotlin and Swift get the same check, since it lives here.
-    pub fn new(vm: JavaVM, config: KeystoreConfig) -> Result<Self, crate::SessionError> {
-        let invalid = |detail: &str| crate::SessionError::InvalidArgument {
+    pub fn new(
+        vm: JavaVM,
+        config: KeystoreConfig,
+    ) -> Result<Self, crate::session_error::SessionError> {
+        let invalid = |detail: &str| crate::session_error::SessionError::InvalidArgument {
             detail: detail.into(),
         };
         if config.alias.trim().is_empty() {

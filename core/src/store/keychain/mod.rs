@@ -114,12 +114,12 @@ impl KeychainConfig {
     /// identifier and `"session"`), in the app's default access group.
     ///
     /// # Errors
-    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) for an empty
+    /// [`SessionError::InvalidArgument`](crate::session_error::SessionError::InvalidArgument) for an empty
     /// service or account: Swift gets the same check, since it lives here.
     pub fn new(
         service: impl Into<String>,
         account: impl Into<String>,
-    ) -> Result<Self, crate::SessionError> {
+    ) -> Result<Self, crate::session_error::SessionError> {
         Ok(Self {
             service: non_empty(service.into(), "the keychain service")?,
             account: non_empty(account.into(), "the keychain account")?,
@@ -133,12 +133,12 @@ impl KeychainConfig {
     /// `keychain-access-groups` entitlement; without it every call fails (E7).
     ///
     /// # Errors
-    /// [`SessionError::InvalidArgument`](crate::SessionError::InvalidArgument) for an empty
+    /// [`SessionError::InvalidArgument`](crate::session_error::SessionError::InvalidArgument) for an empty
     /// group.
     pub fn with_access_group(
         mut self,
         group: impl Into<String>,
-    ) -> Result<Self, crate::SessionError> {
+    ) -> Result<Self, crate::session_error::SessionError> {
         self.access_group = Some(non_empty(group.into(), "the keychain access group")?);
         Ok(self)
     }
@@ -159,9 +159,9 @@ impl KeychainConfig {
     }
 }
 
-fn non_empty(value: String, what: &str) -> Result<String, crate::SessionError> {
+fn non_empty(value: String, what: &str) -> Result<String, crate::session_error::SessionError> {
     if value.trim().is_empty() {
-        Err(crate::SessionError::InvalidArgument {
+        Err(crate::session_error::SessionError::InvalidArgument {
             detail: format!("{what} must not be empty"),
         })
     } else {
@@ -574,8 +574,11 @@ mod tests {
 
     #[test]
     fn the_config_refuses_an_empty_service_account_or_group() {
-        let invalid = |outcome: Result<KeychainConfig, crate::SessionError>| {
-            matches!(outcome, Err(crate::SessionError::InvalidArgument { .. }))
+        let invalid = |outcome: Result<KeychainConfig, crate::session_error::SessionError>| {
+            matches!(
+                outcome,
+                Err(crate::session_error::SessionError::InvalidArgument { .. })
+            )
         };
         assert!(invalid(KeychainConfig::new("", "account")));
         assert!(invalid(KeychainConfig::new("service", " ")));
