@@ -71,13 +71,7 @@ struct Cell {
 
 #[test]
 fn fault_matrix_every_fault_keeps_or_clears_as_specified() {
-    let _alone = super::one_suite_at_a_time();
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(every_fault_keeps_or_clears_as_specified());
+    super::run_alone(every_fault_keeps_or_clears_as_specified());
 }
 
 async fn every_fault_keeps_or_clears_as_specified() {

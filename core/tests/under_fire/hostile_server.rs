@@ -86,13 +86,7 @@ struct Counts {
 
 #[test]
 fn v1_v8_hostile_server_matrix_takes_nothing() {
-    let _alone = super::one_suite_at_a_time();
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(matrix());
+    super::run_alone(matrix());
 }
 
 async fn matrix() {
@@ -306,12 +300,7 @@ fn uuid() -> String {
 
 #[test]
 fn v7_a_pinned_certificate_passes_and_the_pin_is_checked_in_addition_to_the_platform() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    super::run_alone(async {
         let sandbox = Sandbox::start_with(SandboxConfig {
             tls: Some(TlsCert::Pinned),
             ..SandboxConfig::default()
