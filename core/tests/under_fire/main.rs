@@ -9,9 +9,9 @@ mod concurrency_suite;
 mod fault_matrix;
 mod hostile_server;
 
-/// The suites each load both cores on purpose, and the matrices time requests out after
+/// The suites each load both cores on purpose, and the fault matrix times requests out after
 /// 100 ms. Run side by side, as `cargo test` does by default, the concurrency suite starves
-/// the matrices' requests before they reach the sandbox. One at a time, in any order.
+/// the matrix's requests before they reach the sandbox. One at a time, in any order.
 static ONE_SUITE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn one_suite_at_a_time() -> std::sync::MutexGuard<'static, ()> {
