@@ -30,7 +30,7 @@ use sessionkit::{
 };
 use sessionkit_sandbox::{Endpoint, Sandbox};
 
-use crate::support::sandbox_config;
+use crate::support::{key_from_hex, key_hex, sandbox_config};
 
 const CHILD_TEST: &str = "cross_process::child_process_runs_its_role_only_when_spawned";
 const ROLE: &str = "SESSIONKIT_XP_ROLE";
@@ -87,18 +87,6 @@ impl Transport for Logged {
     fn fetch_jwks(&self) -> TransportFuture<'_, String> {
         self.0.fetch_jwks()
     }
-}
-
-fn key_hex(key: &[u8; 32]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn key_from_hex(hex: &str) -> [u8; 32] {
-    let mut key = [0; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-    }
-    key
 }
 
 fn env(name: &str) -> String {

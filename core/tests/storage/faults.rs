@@ -18,7 +18,9 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::support::scripted_transport::{Answer, ScriptedTransport};
-use crate::support::{Mode, ScriptedStore, at, envelope_v1, next_event, record, sample_session};
+use crate::support::{
+    Mode, ScriptedStore, at, envelope_v1, key_from_hex, key_hex, next_event, record, sample_session,
+};
 use sessionkit::testing::ManualClock;
 use sessionkit::{
     ChangeCause, EncryptedFileStore, FileStoreKey, MemoryStore, RestoreOutcome, Session,
@@ -490,18 +492,6 @@ impl SessionStore for CrashingStore {
     fn clear(&self) -> Result<(), StoreError> {
         self.inner.clear()
     }
-}
-
-fn key_hex(key: &[u8; 32]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn key_from_hex(hex: &str) -> [u8; 32] {
-    let mut key = [0; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-    }
-    key
 }
 
 /// The child's side of the crash simulation. Run by the parent test below as

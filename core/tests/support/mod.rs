@@ -21,6 +21,21 @@ use sessionkit::{
 /// failure, it measures nothing.
 pub const DELIVERY_BOUND: Duration = Duration::from_secs(10);
 
+/// A file-store key as hex, to hand it to a child process in its environment (the crash
+/// simulation, the cross-process tests); [`key_from_hex`] reads it back.
+pub fn key_hex(key: &[u8; 32]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key [`key_hex`] wrote.
+pub fn key_from_hex(hex: &str) -> [u8; 32] {
+    let mut key = [0; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    key
+}
+
 /// A Stytch wire sample, from `shared/fixtures/stytch/` or `SESSIONKIT_STYTCH_FIXTURES`.
 #[allow(unused_imports)]
 pub use sessionkit::test_support::{stytch_fixture as fixture, stytch_fixtures_dir};
