@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
@@ -181,16 +181,9 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 /// An HTTP-date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms), as in
 /// `Date` and `Retry-After`.
 pub(crate) fn http_date(value: &str) -> Option<DateTime<Utc>> {
-    let value = value.trim();
-    DateTime::parse_from_rfc2822(value)
-        .map(|date| date.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(value, "%A, %d-%b-%y %H:%M:%S GMT").map(|d| d.and_utc())
-        })
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(value, "%a %b %e %H:%M:%S %Y").map(|d| d.and_utc())
-        })
+    httpdate::parse_http_date(value.trim())
         .ok()
+        .map(DateTime::<Utc>::from)
 }
 
 /// Deserialises `body`, describing a failure without quoting it.
