@@ -105,6 +105,8 @@ def samples():
     return found
 
 
+KOTLIN_GRANTED = "// What the README's sample takes for granted around it.\n"
+
 KOTLIN_PRELUDE = """@file:Suppress("UNUSED_VARIABLE", "UNUSED_PARAMETER", "unused", "RedundantSuppression")
 package dev.sessionkit.docs
 
@@ -146,9 +148,15 @@ def extract(outdir):
         counts[language] += 1
         origin = f"// {name}, line {line}\n"
         if language == "kotlin":
+            # A sample's own imports go first, after the prelude's (Kotlin wants every import
+            # before the first declaration).
+            imports = [l for l in code.splitlines() if l.startswith("import ")]
+            code = "\n".join(l for l in code.splitlines() if not l.startswith("import "))
             body = code if DECLARATION.match(code.lstrip()) else \
                 f"private suspend fun sample{number}() {{\n{code}\n}}"
-            text = KOTLIN_PRELUDE + origin + body + "\n"
+            prelude, declarations = KOTLIN_PRELUDE.split(KOTLIN_GRANTED, 1)
+            text = prelude + "\n".join(imports) + "\n" + KOTLIN_GRANTED + declarations + \
+                origin + body + "\n"
             (outdir / "kotlin" / f"Sample{number}.kt").write_text(text)
         elif language == "swift":
             imports = [l for l in code.splitlines() if l.startswith("import ")]

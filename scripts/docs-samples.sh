@@ -3,7 +3,10 @@
 # every code sample of README.md, ios/README.md, android/README.md and bindings/README.md
 # compiles in its own language against the real API:
 #   Rust     as doctests (core/src/lib.rs includes README.md)
-#   Kotlin   compiled with kotlinc against the wrapper jar that scripts/kotlin-tests.sh built
+#   Kotlin   compiled with kotlinc against the wrapper jar that scripts/kotlin-tests.sh built;
+#            the Android quick start against scripts/docs-stubs/ (Application, androidx
+#            lifecycle and Compose runtime in their real packages and signatures: no Android
+#            SDK here)
 #   Swift    type-checked with swiftc against the modules that scripts/swift-tests.sh built
 # A sample that cannot compile here is preceded by `<!-- not compiled: why -->`.
 # Run by scripts/test.sh after the Kotlin and Swift steps; prints
@@ -34,7 +37,7 @@ if [ "$kotlin" -gt 0 ]; then
   cp="$jar:$kotlin_lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/jna.jar:/usr/share/java/okhttp.jar:/usr/share/java/okio.jar"
   rm -rf "$out/kotlin-classes"
   if ! .tools/node_modules/kotlin-compiler/bin/kotlinc -cp "$cp" -d "$out/kotlin-classes" \
-      "$out"/kotlin/*.kt 2>&1 | { grep -v "unable to find kotlin-stdlib" || true; }; then
+      "$out"/kotlin/*.kt scripts/docs-stubs/*.kt 2>&1 | { grep -v "unable to find kotlin-stdlib" || true; }; then
     echo "a Kotlin sample of the READMEs does not compile (see build/docs/kotlin)" >&2
     exit 1
   fi
