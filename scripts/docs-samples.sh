@@ -4,10 +4,12 @@
 # compiles in its own language against the real API:
 #   Rust     as doctests (core/src/lib.rs includes README.md)
 #   Kotlin   compiled with kotlinc against the wrapper jar that scripts/kotlin-tests.sh built;
-#            the Android quick start against scripts/docs-stubs/ (Application, androidx
+#            the Android quick start against scripts/docs-stubs/kotlin (Application, androidx
 #            lifecycle and Compose runtime in their real packages and signatures: no Android
 #            SDK here)
-#   Swift    type-checked with swiftc against the modules that scripts/swift-tests.sh built
+#   Swift    type-checked with swiftc against the modules that scripts/swift-tests.sh built;
+#            the SwiftUI sample against a stand-in SwiftUI module (scripts/docs-stubs/swift:
+#            SwiftUI exists only on Apple platforms)
 # A sample that cannot compile here is preceded by `<!-- not compiled: why -->`.
 # Run by scripts/test.sh after the Kotlin and Swift steps; prints
 #   docs: N samples compiled, M paths checked, 0 missing
@@ -37,7 +39,7 @@ if [ "$kotlin" -gt 0 ]; then
   cp="$jar:$kotlin_lib/kotlinx-coroutines-core-jvm.jar:/usr/share/java/jna.jar:/usr/share/java/okhttp.jar:/usr/share/java/okio.jar"
   rm -rf "$out/kotlin-classes"
   if ! .tools/node_modules/kotlin-compiler/bin/kotlinc -cp "$cp" -d "$out/kotlin-classes" \
-      "$out"/kotlin/*.kt scripts/docs-stubs/*.kt 2>&1 | { grep -v "unable to find kotlin-stdlib" || true; }; then
+      "$out"/kotlin/*.kt scripts/docs-stubs/kotlin/*.kt 2>&1 | { grep -v "unable to find kotlin-stdlib" || true; }; then
     echo "a Kotlin sample of the READMEs does not compile (see build/docs/kotlin)" >&2
     exit 1
   fi
@@ -52,9 +54,12 @@ if [ "$swift" -gt 0 ]; then
     modules=$(swift build --show-bin-path)
     atomics="$modules/SessionKitAtomics.build/module.modulemap"
     [ -f "$atomics" ] || { echo "no Swift build: run scripts/swift-tests.sh first" >&2; exit 1; }
+    mkdir -p "$out/swiftui"
+    swiftc -emit-module -parse-as-library -swift-version 6 -module-name SwiftUI \
+      -emit-module-path "$out/swiftui/SwiftUI.swiftmodule" scripts/docs-stubs/swift/SwiftUI.swift
     if ! swiftc -typecheck -swift-version 6 -I "$modules/Modules" -I ios/Sources/SessionKitFFI \
         -I ios/Sources/SessionKitAtomics/include -Xcc "-fmodule-map-file=$atomics" \
-        "$out"/swift/*.swift 2>&1 | { grep -E "error" || true; }; then
+        -I "$out/swiftui" "$out"/swift/*.swift scripts/docs-stubs/swift/AppScreens.swift 2>&1 | { grep -E "error" || true; }; then
       echo "a Swift sample of the READMEs does not compile (see build/docs/swift)" >&2
       exit 1
     fi
