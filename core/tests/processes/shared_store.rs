@@ -261,11 +261,21 @@ async fn c2_a_sign_in_here_still_lands_over_a_refresh_of_the_old_session_elsewhe
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn c3_two_engines_at_one_deadline_send_one_request() {
+/// What one deadline brought two engines over one signed-in store: the app's outcome, the
+/// extension's, the extension itself and what its transport was asked.
+struct OneDeadline {
+    app: Result<Arc<sessionkit::Session>, SessionError>,
+    extension: Result<Arc<sessionkit::Session>, SessionError>,
+    extension_client: SessionClient,
+    extension_transport: Arc<ScriptedTransport>,
+}
+
+/// The app's refresh is on the wire with `app_answer` held back when the extension's starts,
+/// finds the lease held and waits (on the paused clock); then the app's answer comes.
+async fn one_deadline(app_answer: Answer) -> OneDeadline {
     let (store, dir) = signed_in_store();
     let first = ScriptedTransport::gated();
-    first.push(answer("s-0", "tok", "h.jwt-1.s"));
+    first.push(app_answer);
     let second = ScriptedTransport::gated();
     let app = engine(store.clone(), &dir, first.clone(), None);
     let extension = engine(store, &dir, second.clone(), None);
@@ -279,14 +289,30 @@ async fn c3_two_engines_at_one_deadline_send_one_request() {
         let extension = extension.clone();
         async move { extension.authenticate(None).await }
     });
-    // The extension finds the lease held and waits (on the paused clock).
     waits_for_the_lease(&extension).await;
     first.release(1);
 
-    assert_eq!(app_refresh.await.unwrap().unwrap().session_id, "s-0");
-    let adopted = extension_refresh.await.unwrap().unwrap();
+    OneDeadline {
+        app: app_refresh.await.unwrap(),
+        extension: extension_refresh.await.unwrap(),
+        extension_client: extension,
+        extension_transport: second,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn c3_two_engines_at_one_deadline_send_one_request() {
+    let deadline = one_deadline(answer("s-0", "tok", "h.jwt-1.s")).await;
+    let extension = deadline.extension_client;
+
+    assert_eq!(deadline.app.unwrap().session_id, "s-0");
+    let adopted = deadline.extension.unwrap();
     assert_eq!(adopted.session_id, "s-0");
-    assert_eq!(second.calls(), 0, "C3: the extension sent nothing");
+    assert_eq!(
+        deadline.extension_transport.calls(),
+        0,
+        "C3: the extension sent nothing"
+    );
     assert_eq!(extension.get_tokens().unwrap().session_jwt(), "h.jwt-1.s");
     assert_eq!(
         extension.cross_process_stats().unwrap().refreshes_adopted,
@@ -296,37 +322,28 @@ async fn c3_two_engines_at_one_deadline_send_one_request() {
 
 #[tokio::test(start_paused = true)]
 async fn c3_a_waiter_backs_off_with_the_holder_when_the_server_cannot_be_reached() {
-    let (store, dir) = signed_in_store();
-    let first = ScriptedTransport::gated();
-    first.push(Answer::Fail(TransportError::Status {
+    let deadline = one_deadline(Answer::Fail(TransportError::Status {
         status: 503,
         retry_after: Some(Duration::from_secs(30)),
-    }));
-    let second = ScriptedTransport::gated();
-    let app = engine(store.clone(), &dir, first.clone(), None);
-    let extension = engine(store, &dir, second.clone(), None);
+    }))
+    .await;
 
-    let app_refresh = tokio::spawn({
-        let app = app.clone();
-        async move { app.authenticate(None).await }
-    });
-    until_sent(&first).await;
-    let extension_refresh = tokio::spawn({
-        let extension = extension.clone();
-        async move { extension.authenticate(None).await }
-    });
-    waits_for_the_lease(&extension).await;
-    first.release(1);
-
-    assert!(app_refresh.await.unwrap().is_err());
-    match extension_refresh.await.unwrap() {
+    assert!(deadline.app.is_err());
+    match deadline.extension {
         Err(SessionError::Network { retry_after, .. }) => {
             assert_eq!(retry_after, Some(Duration::from_secs(30)));
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(second.calls(), 0, "one request for the deadline, not two");
-    assert!(extension.get_tokens().is_some(), "E2: the session is kept");
+    assert_eq!(
+        deadline.extension_transport.calls(),
+        0,
+        "one request for the deadline, not two"
+    );
+    assert!(
+        deadline.extension_client.get_tokens().is_some(),
+        "E2: the session is kept"
+    );
 }
 
 #[tokio::test(start_paused = true)]
